@@ -1,0 +1,43 @@
+"""Where the graph lives: an embedded on-disk store or a remote SPARQL 1.1 server, behind one interface."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from conflictkg.store.base import (
+    Batch,
+    QueryError,
+    SelectResult,
+    Store,
+    StoreError,
+    Term,
+    Triple,
+    check_read_only,
+    graph_kind,
+)
+from conflictkg.store.embedded import EmbeddedStore
+from conflictkg.store.remote import RemoteStore
+
+DEFAULT_LOCATION = Path("conflictkg-data")
+
+__all__ = [
+    "DEFAULT_LOCATION", "Batch", "EmbeddedStore", "QueryError", "RemoteStore", "SelectResult", "Store",
+    "StoreError", "Term", "Triple", "check_read_only", "graph_kind", "open_store",
+]
+
+
+def open_store(
+    location: str | Path | None = None,
+    *,
+    read_only: bool = False,
+    update_url: str | None = None,
+    store_url: str | None = None,
+) -> Store:
+    """Open the store at a folder (default ./conflictkg-data) or an http(s) SPARQL endpoint URL.
+
+    For a URL, `update_url` and `store_url` override the update and Graph Store endpoints
+    derived from it (see `conflictkg.store.remote.endpoints`).
+    """
+    target = str(location) if location is not None else str(DEFAULT_LOCATION)
+    if target.startswith(("http://", "https://")):
+        return RemoteStore.from_url(target, update_url=update_url, store_url=store_url, read_only=read_only)
+    return EmbeddedStore(Path(target), read_only=read_only)

@@ -1,0 +1,231 @@
+"""Dataclasses to RDF: one graph per article, plus the registry's facts about what it names."""
+from __future__ import annotations
+
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from .gazetteer import load_gazetteer, place_key
+from .model import Attack, Evidence, Extraction, Figure, GroupRef, PlaceRef
+from .vocab import (CKG, GEO, GEONAMES, ID, PROV, WD, article_iri, evidence_iri, group_iri, person_iri,
+                    place_iri, report_iri, short_hash, slug)
+
+PLACE_CLASS = {"country": CKG.Country, "province": CKG.Province, "district": CKG.District,
+               "locality": CKG.Locality, "facility": CKG.Facility}
+FIGURE_PROPS = {"killed": (CKG.killed, CKG.killedQualifier), "injured": (CKG.injured, CKG.injuredQualifier),
+                "attackers_killed": (CKG.attackersKilled, CKG.attackersKilledQualifier)}
+
+
+def date_literal(value: str) -> Literal:
+    """xsd:date, xsd:gYearMonth or xsd:gYear by the precision of the value."""
+    dtype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(value)]
+    return Literal(value, datatype=dtype)
+
+
+def group_node(ref: GroupRef) -> URIRef:
+    """A group's IRI: the registry key, or the slug of the name an unknown group goes by."""
+    return group_iri(ref.key or slug(ref.name))
+
+
+def group_triples(g: Graph, ref: GroupRef, names: set[str]) -> URIRef:
+    node = group_node(ref)
+    g.add((node, RDF.type, CKG.ArmedGroup))
+    pref = load_gazetteer().group(ref.key).name if ref.key else ref.name
+    g.add((node, SKOS.prefLabel, Literal(pref)))
+    for n in sorted(names - {pref}):
+        g.add((node, SKOS.altLabel, Literal(n)))
+    return node
+
+
+def known_place_triples(g: Graph, key: str) -> URIRef:
+    """A gazetteer place and its chain up to the country."""
+    gaz = load_gazetteer()
+    chain = gaz.chain(key)
+    for entry, parent in zip(chain, chain[1:] + [None]):
+        node = place_iri(entry.key)
+        g.add((node, RDF.type, PLACE_CLASS[entry.kind]))
+        g.add((node, RDFS.label, Literal(entry.name)))
+        g.add((node, SKOS.prefLabel, Literal(entry.name)))
+        if parent is not None:
+            g.add((node, CKG.locatedIn, place_iri(parent.key)))
+    return place_iri(key)
+
+
+def place_triples(g: Graph, ref: PlaceRef) -> URIRef:
+    """The place an attack occurred at: known, or a new place under its known parent."""
+    if ref.key is not None:
+        return known_place_triples(g, ref.key)
+    key = place_key(ref.name, ref.parent_key)
+    node = place_iri(key)
+    g.add((node, RDF.type, PLACE_CLASS[ref.kind]))
+    g.add((node, RDFS.label, Literal(ref.name)))
+    g.add((node, SKOS.prefLabel, Literal(ref.name)))
+    if ref.alias and ref.alias != ref.name:
+        g.add((node, SKOS.altLabel, Literal(ref.alias)))
+    if ref.parent_key is not None:
+        g.add((node, CKG.locatedIn, known_place_triples(g, ref.parent_key)))
+    return node
+
+
+def evidence_triples(g: Graph, article_id: str, ev: Evidence) -> URIRef:
+    node = evidence_iri(article_id, ev.start, ev.end)
+    g.add((node, RDF.type, CKG.Evidence))
+    g.add((node, CKG.text, Literal(ev.text)))
+    g.add((node, CKG.beginIndex, Literal(ev.start)))
+    g.add((node, CKG.endIndex, Literal(ev.end)))
+    g.add((node, PROV.wasDerivedFrom, article_iri(article_id)))
+    return node
+
+
+def figure_triples(g: Graph, node: URIRef, name: str, fig: Figure | None, article_id: str) -> None:
+    if fig is None:
+        return
+    value_prop, qual_prop = FIGURE_PROPS[name]
+    g.add((node, value_prop, Literal(fig.value)))
+    if fig.qualifier:
+        g.add((node, qual_prop, Literal(fig.qualifier)))
+    if fig.evidence is not None:
+        g.add((node, CKG.evidence, evidence_triples(g, article_id, fig.evidence)))
+
+
+def attack_triples(g: Graph, attack: Attack, attack_key: str, article_id: str) -> URIRef:
+    """An attack as one article tells it, with that article's casualty report."""
+    node = ID[f"attack/{attack_key}"]
+    art = article_iri(article_id)
+    g.add((node, RDF.type, CKG.Attack))
+    for t in sorted(attack.types):
+        g.add((node, RDF.type, CKG[t]))
+    g.add((node, RDFS.label, Literal(attack.label)))
+    g.add((node, CKG.reportedIn, art))
+    g.add((art, CKG.reports, node))
+    if attack.main:
+        g.add((art, CKG.mainEvent, node))
+    if attack.date:
+        g.add((node, CKG.date, date_literal(attack.date)))
+    if attack.date_text:
+        g.add((node, CKG.dateText, Literal(attack.date_text)))
+    if attack.place is not None:
+        g.add((node, CKG.occurredAt, place_triples(g, attack.place)))
+    for t in sorted(attack.targets):
+        g.add((node, CKG.targetType, CKG[t]))
+    for claim in attack.claims:
+        group = group_node(claim.group)
+        g.add((node, CKG.claimedBy, group))
+        c = ID[f"claim/{attack_key}/{slug(article_id)}/{group.rsplit('/', 1)[-1]}"]
+        g.add((c, RDF.type, CKG.Claim))
+        g.add((node, CKG.claim, c))
+        g.add((c, CKG.claimant, group))
+        g.add((c, CKG.claimOf, node))
+        g.add((c, PROV.wasDerivedFrom, art))
+        if claim.claimed_killed is not None:
+            g.add((c, CKG.claimedKilled, Literal(claim.claimed_killed)))
+        if claim.evidence is not None:
+            g.add((c, CKG.evidence, evidence_triples(g, article_id, claim.evidence)))
+    for ref in attack.suspects:
+        g.add((node, CKG.suspectedPerpetrator, group_node(ref)))
+    for person in attack.victims:
+        p = person_iri(f"{attack_key} {person.name}")
+        g.add((p, RDF.type, CKG.Person))
+        g.add((p, RDFS.label, Literal(person.name)))
+        if person.rank:
+            g.add((p, CKG.rank, Literal(person.rank)))
+        g.add((node, CKG.victim, p))
+    for ev in attack.evidence:
+        g.add((node, CKG.evidence, evidence_triples(g, article_id, ev)))
+    report = report_iri(attack_key, article_id)
+    cas = attack.casualties
+    if cas.killed or cas.injured or cas.attackers_killed or any(c.claimed_killed for c in attack.claims):
+        g.add((node, CKG.casualtyReport, report))
+        g.add((report, RDF.type, CKG.CasualtyReport))
+        g.add((report, PROV.wasDerivedFrom, art))
+        figure_triples(g, report, "killed", cas.killed, article_id)
+        figure_triples(g, report, "injured", cas.injured, article_id)
+        figure_triples(g, report, "attackers_killed", cas.attackers_killed, article_id)
+        claimed = [c.claimed_killed for c in attack.claims if c.claimed_killed is not None]
+        if claimed:
+            g.add((report, CKG.claimedKilled, Literal(min(claimed))))
+    return node
+
+
+def article_graph(ex: Extraction, attack_keys: list[str]) -> Graph:
+    """Everything read from one article, as the triples of its named graph."""
+    g = Graph()
+    a = ex.article
+    art = article_iri(a.id)
+    g.add((art, RDF.type, CKG.Article))
+    g.add((art, RDFS.label, Literal(a.id)))
+    g.add((art, CKG.sourceFile, Literal(a.file or a.id)))
+    if a.published:
+        g.add((art, CKG.published, Literal(a.published.isoformat(), datatype=XSD.date)))
+    if a.source:
+        g.add((art, DCTERMS.publisher, Literal(a.source)))
+    if a.url:
+        g.add((art, DCTERMS.source, URIRef(a.url) if a.url.startswith(("http://", "https://")) else Literal(a.url)))
+    for attack, key in zip(ex.attacks, attack_keys):
+        attack_triples(g, attack, key, a.id)
+    for m in ex.groups:
+        g.add((art, CKG.mentions, group_triples(g, m.group, m.names)))
+    for rel in ex.relations:
+        s, o = group_node(rel.subject), group_node(rel.object)
+        group_triples(g, rel.subject, set())
+        group_triples(g, rel.object, set())
+        g.add((s, CKG[rel.relation], o))
+        st = ID[f"statement/{short_hash(a.id, str(s), rel.relation, str(o))}"]
+        g.add((st, RDF.type, RDF.Statement))
+        g.add((st, RDF.subject, s))
+        g.add((st, RDF.predicate, CKG[rel.relation]))
+        g.add((st, RDF.object, o))
+        g.add((st, PROV.wasDerivedFrom, art))
+        if rel.evidence is not None:
+            g.add((st, CKG.evidence, evidence_triples(g, a.id, rel.evidence)))
+    for person in ex.people:
+        p = person_iri(person.name)
+        g.add((p, RDF.type, CKG.Person))
+        g.add((p, RDFS.label, Literal(person.name)))
+        if person.rank:
+            g.add((p, CKG.rank, Literal(person.rank)))
+        g.add((art, CKG.mentions, p))
+    return g
+
+
+def registry_triples(g: Graph) -> Graph:
+    """The registry's own facts about the groups and places a graph names: aliases, ids, coordinates."""
+    gaz = load_gazetteer()
+    out = Graph()
+    group_prefix = str(ID["group/"])
+    place_prefix = str(ID["place/"])
+    for node in set(g.subjects()) | set(g.objects()):
+        if not isinstance(node, URIRef):
+            continue
+        s = str(node)
+        if s.startswith(group_prefix):
+            key = s[len(group_prefix):]
+            try:
+                entry = gaz.group(key)
+            except KeyError:
+                continue
+            out.add((node, RDF.type, CKG.ArmedGroup))
+            out.add((node, SKOS.prefLabel, Literal(entry.name)))
+            for a in entry.aliases:
+                if a != entry.name:
+                    out.add((node, SKOS.altLabel, Literal(a)))
+            if entry.wikidata:
+                out.add((node, OWL.sameAs, WD[entry.wikidata]))
+            if entry.description:
+                out.add((node, RDFS.comment, Literal(entry.description)))
+        elif s.startswith(place_prefix):
+            key = s[len(place_prefix):]
+            try:
+                entry = gaz.place(key)
+            except KeyError:
+                continue
+            if entry.lat is not None:
+                out.add((node, GEO.lat, Literal(entry.lat)))
+                out.add((node, GEO.long, Literal(entry.lon)))
+            if entry.geonames_id:
+                out.add((node, OWL.sameAs, GEONAMES[f"{entry.geonames_id}/"]))
+            for a in entry.aliases:
+                out.add((node, SKOS.altLabel, Literal(a)))
+    return out
+
+
+

@@ -91,7 +91,7 @@ def read_jsonl(path: Path, published: date | None = None) -> Iterator[Article]:
             published=published or parse_date(row.get("published"), where) or header_date,
             source=row.get("source") or None,
             url=row.get("url") or None,
-            file=path.name if row.get("id") is None else str(row["id"]),
+            file=article_id,  # names the article the way a gold file or a user would
         )
 
 

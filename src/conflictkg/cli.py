@@ -21,7 +21,7 @@ from .nlp import ModelNotFound
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn news reports of militant attacks into an RDF knowledge graph.")
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 200)  # tables are not cut when piped
 err = Console(stderr=True)
 DEFAULT_STORE = "conflictkg-data"
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -217,6 +217,23 @@ def demo(store: str = typer.Option("conflictkg-demo", "--store", "-s", help="Fol
                 example = [f"{p.name}={p.example}" for p in q.params if p.example]
                 print_rows(st.query(q.text, parse_params(example, q)), "table")
                 out.print()
+
+
+@app.command()
+def evaluate(gold: list[Path] = typer.Argument(..., help="Gold folders (holding gold/*.json or the JSON files)."),
+             articles: list[Path] = typer.Option([], "--articles", "-a",
+                                                 help="Articles to ingest (default: each gold folder's articles/)."),
+             scorer: Optional[Path] = typer.Option(None, help="The acceptance scorer (default: score.py beside "
+                                                               "the gold folders)."),
+             model: Optional[str] = typer.Option(None, help="spaCy pipeline to use.")):
+    """Ingest articles into a fresh store, export it and print the scorer's per-slot figures."""
+    from .evaluate import EvaluationError, default_articles, evaluate as run_evaluation
+    with user_errors():
+        try:
+            result = run_evaluation(gold, articles or default_articles(gold), scorer=scorer, model=model)
+        except EvaluationError as e:
+            raise UserError(str(e)) from None
+        out.print(result.report, highlight=False)
 
 
 def main() -> None:  # pragma: no cover

@@ -1,6 +1,8 @@
 """Extraction: a parsed article in, plain dataclasses out (no RDF here)."""
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
 from ..model import Article, Attack, Claim, Extraction, GroupMention, GroupRelation, GroupRef
@@ -34,6 +36,23 @@ def group_slots(attack: Attack, incident: Incident, groups, claimed_killed: int 
     attack.suspects = [r for k, r in suspected.items() if k not in claims]
 
 
+ALL_INCIDENTS = re.compile(r"\b(both|all( the)?|the twin|the two|the three)\s+(attacks|blasts|bombings|explosions|assaults)\b",
+                           re.I)
+
+
+def claims_for_all(doc: Doc, groups, attacks: list[Attack]) -> None:
+    """'X claimed responsibility for both attacks': the claim holds for every incident reported."""
+    if len(attacks) < 2:
+        return
+    for sent in doc.sents:
+        if ALL_INCIDENTS.search(sent.text):
+            for g in claimants(sent, groups, True):
+                for attack in attacks:
+                    if all(ref_id(c.group) != ref_id(g.ref) for c in attack.claims):
+                        attack.claims.append(Claim(g.ref, evidence(sent)))
+                    attack.suspects = [s for s in attack.suspects if ref_id(s) != ref_id(g.ref)]
+
+
 def extract_article(doc: Doc, article: Article) -> Extraction:
     """Every attack, group, relation and person the article reports."""
     groups = find_groups(doc)
@@ -52,6 +71,7 @@ def extract_article(doc: Doc, article: Article) -> Extraction:
                         seen.add(p.name.lower())
                         attack.victims.append(p)
         attacks.append(attack)
+    claims_for_all(doc, groups, attacks)
     names = aliases(doc, groups)
     mentions = {}
     for g in groups:

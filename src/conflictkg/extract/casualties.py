@@ -125,6 +125,12 @@ def victim_heads_shared(first: Token) -> list[Token]:
     return with_conjuncts([c for c in first.children if c.dep_ in {"nsubjpass", "nsubj"}])
 
 
+def line_break_between(a: Token, b: Token) -> bool:
+    """Words on another line (a photo caption, a byline) are not the victims of a predicate."""
+    lo, hi = sorted((a.i, b.i))
+    return any("\n" in t.text for t in a.doc[lo:hi])
+
+
 def partitive_of(num: Token) -> Token | None:
     """For 'two of the militants', the noun after 'of'; None when there is no 'of'."""
     for c in num.children:
@@ -176,11 +182,29 @@ def counted_subject(sent: Span, pred: Token) -> tuple[Token, tuple[int, str | No
 
 
 def figures(sent: Span, group_tokens: set[int]) -> list[FigureMention]:
-    """Every stated casualty figure in one sentence."""
+    """Every stated casualty figure in one sentence; coordinated victims of one predicate of one
+    kind add up ('five Levies personnel and a civilian' = 6)."""
+    out: list[FigureMention] = []
+    for mentions in predicate_figures(sent, group_tokens):
+        by_kind: dict[str, list[FigureMention]] = {}
+        for f in mentions:
+            by_kind.setdefault(f.kind, []).append(f)
+        for same in by_kind.values():
+            first = same[0]
+            first.value = sum(f.value for f in same)
+            out.append(first)
+    return out
+
+
+def predicate_figures(sent: Span, group_tokens: set[int]) -> list[list[FigureMention]]:
+    """Per casualty predicate of a sentence, a figure for each of its victim phrases."""
     out = []
     has_also = any(t.lower_ == "also" for t in sent)
     for pred, kind in predicates(sent):
+        out.append([])
         for head in victim_heads(pred):
+            if line_break_between(head, pred):
+                continue
             if head.lower_ in PARTITIVE_WORDS and head.pos_ != "NUM":
                 continue
             if head.head.lower_ in {"including", "among", "includes", "include"}:
@@ -212,6 +236,6 @@ def figures(sent: Span, group_tokens: set[int]) -> list[FigureMention]:
                 category = ATTACKERS
             additive = has_also and any(t.lower_ in {"other", "another"} or t.dep_ == "det" and t.lower_ == "a"
                                         for t in left)
-            out.append(FigureMention(category, value, qualifier, noun, in_group_claim(pred, group_tokens),
-                                     additive, sent))
+            out[-1].append(FigureMention(category, value, qualifier, noun, in_group_claim(pred, group_tokens),
+                                         additive, sent))
     return out

@@ -16,10 +16,11 @@ from spacy.tokens import Doc, Span, Token
 
 from .casualties import FigureMention, figures, predicates, victim_heads
 from .dates import is_vague, resolve_date
-from .lexicon import has_phrase, lexicon
+from .lexicon import find_phrases, has_phrase, lexicon
 from .people import victims_in
 from .places import PlaceMention
 
+WEAK_CUES = {"meanwhile"}
 REPORTING_VERBS = {"say", "tell", "confirm", "announce", "report", "state", "add", "claim", "inform",
                    "condemn", "deny", "reveal", "disclose", "release", "issue", "visit", "arrive", "address"}
 GENERAL_WORDS = {"numerous", "several", "often", "frequently", "repeatedly", "series", "dozens", "their",
@@ -27,6 +28,9 @@ GENERAL_WORDS = {"numerous", "several", "often", "frequently", "repeatedly", "se
 ANAPHORA = re.compile(r"\b(the|this|that|tuesday['’]s|monday['’]s|wednesday['’]s|thursday['’]s|friday['’]s|"
                       r"saturday['’]s|sunday['’]s|latest|today['’]s|yesterday['’]s)\s+(\w+\s+)?(attack|blast|bombing|assault|explosion|"
                       r"incident|raid|ambush|clashes|attacks|assaults|blasts|bombings|shooting|strike)\b", re.I)
+SAME_DAY = re.compile(r"\b(hours later|hours earlier|later (that|the same) day|the same day|minutes later)\b", re.I)
+DEFINITE_ATTACKER = re.compile(r"\b(the|its)\s+(attacker|attackers|bomber|assailants?|gunmen|militants|terrorists|"
+                               r"perpetrators)\b", re.I)
 PERSONAL_HISTORY = re.compile(r"\b(wanted for|wanted in connection|alleged crimes|accused of|involved in "
                               r"(several|many|numerous|the))\b", re.I)
 
@@ -52,6 +56,7 @@ class SentenceInfo:
     new_cue: bool
     anaphoric: bool
     facility_words: set[str] = field(default_factory=set)
+    weak_cue: bool = False  # only 'meanwhile': a change of topic, not always of incident
 
 
 @dataclass
@@ -60,6 +65,7 @@ class Incident:
 
     sentences: list[SentenceInfo] = field(default_factory=list)
     main: bool = False
+    same_day_as: "Incident | None" = None  # 'Hours later, another blast ...'
 
     def events(self) -> list[SentenceInfo]:
         return [s for s in self.sentences if s.kind == "event"]
@@ -71,6 +77,8 @@ class Incident:
         found = next((d for s in events for d in s.dates if d.value and not d.reporting), None)
         if found is None and self.main and events:
             found = next((d for d in events[0].dates if d.value), None)
+        if found is None and self.same_day_as is not None:
+            found = self.same_day_as.date_mention()
         return found
 
     @property
@@ -165,14 +173,17 @@ def classify(sent: Span, group_tokens: set[int], places: list[PlaceMention], pub
         kind = "general"
     elif strong_nouns or verbs or figs or anaphoric or aggregate or casualty:
         kind = "event"
-    strong = kind == "event" and not aggregate and (bool([f for f in figs if not f.claimed]) or bool(
+    definite = anaphoric or bool(DEFINITE_ATTACKER.search(sent.text))
+    strong = kind == "event" and not aggregate and (bool([f for f in figs if not f.claimed]) or
+                                                     (bool(verbs) and not definite) or bool(
         [t for t in strong_nouns if not ANAPHORA.search(sent.doc[max(sent.start, t.i - 2):t.i + 1].text)]))
     here = [p for p in places if sent.start <= p.start < sent.end]
     facilities = {p.facility_word for p in here if p.facility_word}
     facilities |= {fw for fw in ("police station", "police post", "checkpost", "mosque", "station", "garrison",
                                  "airbase", "base", "post") if re.search(r"\b" + fw + r"\b", low)}
-    return SentenceInfo(sent, kind, strong, [] if aggregate else figs, dates, here,
-                        has_phrase(low, lexicon().table("new_incident_cues")), anaphoric, facilities)
+    cues = find_phrases(low, lexicon().table("new_incident_cues"))
+    return SentenceInfo(sent, kind, strong, [] if aggregate else figs, dates, here, bool(cues), definite, facilities,
+                        weak_cue=bool(cues) and set(cues) <= WEAK_CUES)
 
 
 def date_conflicts(info: SentenceInfo, incident: Incident, published=None) -> bool:
@@ -237,8 +248,10 @@ def segment(doc: Doc, group_tokens: set[int], places: list[PlaceMention], publis
         if info.kind == "context":
             current.sentences.append(info)
             continue
-        other = (date_conflicts(info, main, published) or info.new_cue or place_conflicts(info, main)) and \
-            not (info.anaphoric and not info.new_cue and place_agrees(info, main))
+        dated_apart = date_conflicts(info, main, published)
+        other = (dated_apart or info.new_cue or place_conflicts(info, main)) and \
+            not (info.anaphoric and not info.new_cue and place_agrees(info, main)) and \
+            not (info.weak_cue and not dated_apart and place_agrees(info, main))
         if info.strong and other:
             if current is not main and not date_conflicts(info, current) and not place_conflicts(info, current) \
                     and not re.search(r"\b(another|separate|meanwhile)\b", info.sent.text, re.I):
@@ -246,6 +259,8 @@ def segment(doc: Doc, group_tokens: set[int], places: list[PlaceMention], publis
             else:
                 current = Incident([info])
                 incidents.append(current)
+                if not any(d.value for d in info.dates) and SAME_DAY.search(info.sent.text) and main.date_mention():
+                    current.same_day_as = main
         elif current is not main and (place_agrees(info, main) or refers_to_main(info, main)):
             current = main
             main.sentences.append(info)

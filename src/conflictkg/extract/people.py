@@ -5,7 +5,7 @@ from spacy.tokens import Span, Token
 
 from ..model import Person
 from ..nlp.pipeline import GROUP_LABEL, PLACE_LABEL
-from .casualties import KILLED, INJURED, is_attacker, predicates, victim_heads
+from .casualties import KILLED, INJURED, is_attacker, line_break_between, predicates, victim_heads
 from .lexicon import lexicon
 
 NOT_NAME = {"police", "officer", "officers", "the", "a", "an", "and", "others", "other", "people",
@@ -49,12 +49,18 @@ def name_tokens(head: Token) -> list[Token]:
     return run
 
 
+def speaks(last: Token) -> bool:
+    """The name is the speaker of a quote ('..., district police chief Mian Dad Umrani said')."""
+    nxt = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None
+    return nxt is not None and nxt.lemma_ in {"say", "tell", "add", "confirm", "state", "report"}
+
+
 def person_from(head: Token) -> Person | None:
     """A Person for a name head, or None when the words are not a name."""
     if head.ent_type_ in {GROUP_LABEL, PLACE_LABEL, "DATE", "CARDINAL", "TIME"}:
         return None
     toks = name_tokens(head)
-    if not toks or not head.is_title or head.lower_ in NOT_NAME:
+    if not toks or not head.is_title or head.lower_ in NOT_NAME or speaks(head):
         return None
     if head.i + 1 < len(head.doc) and head.doc[head.i + 1].text == ":":
         return None  # a label such as 'Share:' or a dateline
@@ -90,12 +96,6 @@ def identified_names(sent: Span) -> list[Token]:
     return out
 
 
-def line_break_between(a: Token, b: Token) -> bool:
-    """Words on another line (a photo caption, a byline) are not the victims of a predicate."""
-    lo, hi = sorted((a.i, b.i))
-    return any("\n" in t.text for t in a.doc[lo:hi])
-
-
 def victim_span(pred: Token, heads: list[Token]) -> list[Token]:
     """The words naming a predicate's victims: before it ('ASI Ilm Din, ... were martyred')
     or after it ('the death of the mosque's Imam, Sahibzada Noor Ul Amin')."""
@@ -107,11 +107,13 @@ def victim_span(pred: Token, heads: list[Token]) -> list[Token]:
         return words[breaks[-1] + 1:] if breaks else words
     if not heads:
         return []
-    out = []
-    for t in doc[min(h.i for h in heads):pred.sent.end]:
-        if t.pos_ in {"VERB", "AUX"} or t.lower_ in {"who", "which", ";", "while", "when"}:
-            break
-        out.append(t)
+    end = max(h.right_edge.i for h in heads) + 1
+    out = list(doc[min(h.left_edge.i for h in heads):end])
+    if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].is_title:  # 'Imam, Sahibzada Noor Ul Amin'
+        for t in doc[end:pred.sent.end]:
+            if not (t.is_title or t.text == ","):
+                break
+            out.append(t)
     return out
 
 
@@ -125,7 +127,12 @@ def names_in_list(tokens: list[Token]) -> list[Person]:
                 words = words[1:]  # 'constables', 'the'
             if words and all(w.is_title or w.is_upper for w in words) and \
                     not any(w.ent_type_ in {GROUP_LABEL, PLACE_LABEL, "DATE", "CARDINAL"} for w in words):
+                if speaks(words[-1]):
+                    segment = []
+                    continue
                 rank, rest = split_rank([w.text for w in words])
+                if rank:  # as written: 'Sub-Inspector', not 'Sub Inspector'
+                    rank = words[0].doc[words[0].i:words[len(words) - len(rest) - 1].i + 1].text
                 lead = [w.text for w in segment if w.is_lower and w.lower_ not in {"the", "a", "an", "and"}]
                 if rest and rest[0].lower() not in NOT_NAME and not (len(rest) == 1 and rest[0].lower() in
                                                                       lexicon().table("rank_titles")):
@@ -148,11 +155,14 @@ def victims_in(sent: Span) -> list[Person]:
             heads += appositive_names(h)
         people += names_in_list(victim_span(pred, victims))
     heads += identified_names(sent)
+    found = [p for p in people + [person_from(h) for h in heads] if p]
     out, seen = [], set()
-    for p in [person_from(h) for h in heads] + people:
-        if p and p.name.lower() not in seen and not any(p.name.lower() in q.lower() for q in seen):
-            seen.add(p.name.lower())
-            out.append(p)
+    for p in found:  # the fullest form of each name: 'Gul Zaman' rather than 'Zaman'
+        key = p.name.lower()
+        if key in seen or any(key != q.name.lower() and f" {key} " in f" {q.name.lower()} " for q in found):
+            continue
+        seen.add(key)
+        out.append(p)
     return out
 
 

@@ -16,7 +16,7 @@ from ..nlp.pipeline import GROUP_LABEL, PLACE_LABEL
 KIND_RANK = {"country": 0, "province": 1, "district": 2, "locality": 3, "facility": 4}
 AREA_WORDS = {"area", "village", "town", "city", "tehsil", "neighbourhood", "neighborhood", "locality",
               "valley", "subdivision", "sub-division", "bazaar", "suburb", "outskirts", "region"}
-FACILITY_WORDS = ["police station", "police post", "police checkpost", "police check post", "police lines",
+FACILITY_WORDS = ["police office", "police station", "police post", "police checkpost", "police check post", "police lines",
                   "police line", "checkpost", "check post", "checkpoint", "post", "garrison", "cantonment",
                   "airbase", "air base", "base", "camp", "fort", "mosque", "masjid", "imambargah",
                   "church", "shrine", "school", "college", "university", "railway station",
@@ -89,12 +89,30 @@ def choose_entry(span: Span, entries: list[PlaceEntry]) -> PlaceEntry:
     return entries[0]
 
 
+FILLER = {"the", "of", "with", "'s", "city", "town", "garrison", "provincial", "federal", "northwestern",
+          "southwestern", "restive", "capital"}
+TITLE_WORDS = {"rpo", "dpo", "ssp", "sp", "dig", "igp", "officer", "commissioner", "minister", "chief", "governor",
+               "spokesman", "spokesperson", "inspector", "police"}
+
+
+def in_title(doc: Doc, start: int, end: int) -> bool:
+    """A place inside an official's title: 'RPO Malakand', 'Chief Minister Khyber Pakhtunkhwa Ali ...',
+    'Punjab Police Chief Usman Anwar'."""
+    before = [t.lower_ for t in doc[max(0, start - 3):start] if t.text not in {"(", ")"}]
+    after = [t.lower_ for t in doc[end:end + 2]]
+    return bool(before) and before[-1] in TITLE_WORDS - {"police"} or after[:2] in (["police", "chief"],
+                                                                                   ["police", "officer"])
+
+
 def excluded(doc: Doc, start: int) -> bool:
     """A place named as a border, a destination, a capital: not the scene of the attack."""
-    window = [t.lower_ for t in doc[max(0, start - 4):start]]
+    window = [t.lower_ for t in doc[max(0, start - 6):start]]
     if not window:
         return False
-    prev = window[-1] if window[-1] not in {"the", "of", "with", "'s"} else (window[-2] if len(window) > 1 else "")
+    trimmed = list(window)
+    while len(trimmed) > 1 and trimmed[-1] in FILLER:
+        trimmed.pop()
+    prev = trimmed[-1]
     if prev in {"bordering", "borders"} or window[-2:] in (["border", "with"], ["border", "of"]) or \
             window[-3:-1] == ["border", "with"]:
         return True
@@ -132,7 +150,8 @@ def known_mentions(doc: Doc) -> list[PlaceMention]:
         if not entries:
             continue
         e = choose_entry(ent, entries)
-        out.append(PlaceMention(e.name, e.kind, ent.start, ent.end, entry=e, excluded=excluded(doc, ent.start)))
+        out.append(PlaceMention(e.name, e.kind, ent.start, ent.end, entry=e,
+                                excluded=excluded(doc, ent.start) or in_title(doc, ent.start, ent.end)))
     return out
 
 

@@ -18,6 +18,10 @@ def event_text(incident: Incident) -> str:
     return " ".join(s.sent.text for s in incident.sentences if s.kind == "event")
 
 
+FIRING = ["opened fire", "open fire", "firing", "gunfire", "shootout", "shoot-out", "gun battle", "exchange of fire",
+          "fire exchange", "stormed"]
+
+
 def attack_types(incident: Incident) -> set[str]:
     """Attack type classes from the wording of the incident's sentences."""
     text = event_text(incident)
@@ -26,10 +30,14 @@ def attack_types(incident: Incident) -> set[str]:
     assault_cues = find_phrases(text, table["ArmedAssault"])
     gun_cues = [c for c in assault_cues if c not in lexicon().table("assault_needs_guns")]
     bombing = types & {"Bombing", "SuicideAttack", "VehicleBombing", "GrenadeAttack", "RocketAttack"}
+    if "TargetedKilling" in types and (bombing or has_phrase(text, ["stormed", "siege", "gun battle", "shootout"])):
+        types.discard("TargetedKilling")  # 'the third was shot dead by commandos' in a raid or a bombing
     if gun_cues or (assault_cues and not bombing):
         types.add("ArmedAssault")
     if "Ambush" in types or "TargetedKilling" in types and not gun_cues:
         types.discard("ArmedAssault")
+    if types & {"Kidnapping", "Hijacking"} and not has_phrase(text, FIRING):
+        types.discard("ArmedAssault")  # gunmen who seize people without a fight
     if "VehicleBombing" in types:
         types.discard("Bombing")  # implied: a vehicle bombing is a bombing
     if "SuicideAttack" in types and "VehicleBombing" not in types:

@@ -75,7 +75,7 @@ def test_named_victim_without_rank(seeded_store):
 
 def test_background_attack_has_its_own_node(seeded_store):
     """Seed 002 mentions the January Peshawar mosque bombing besides its main story."""
-    rows = select(seeded_store, """SELECT ?date ?killed WHERE {
+    rows = select(seeded_store, """SELECT DISTINCT ?date ?killed WHERE {
         ?art ckg:sourceFile "002_1b6b5cd637d6ab71.txt" ; ckg:reports ?a .
         FILTER NOT EXISTS { ?art ckg:mainEvent ?a }
         ?a ckg:date ?date ; ckg:casualtyReport/ckg:killed ?killed }""")

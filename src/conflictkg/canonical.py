@@ -1,4 +1,4 @@
-"""Canonical figures of attacks, computed over every casualty report of each attack.
+"""Canonical figures, labels and match notes of attacks, computed over every report of each attack.
 
 The attack carries the lowest figure any source states as fact (ACLED's conservative
 rule) and the highest as `...Max`; they live in their own graph so that removing or
@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import Literal, URIRef
+from rdflib import RDFS, Literal, URIRef
 
+from .model import attack_label
+from .resolve import match_notes
 from .store.base import Store
 from .vocab import CANONICAL_GRAPH, CKG
 
@@ -42,12 +44,46 @@ def canonical_triples(store: Store, attacks: Iterable[URIRef]) -> list[tuple]:
     return out
 
 
+# Within each reporting article's graph, which names the attack's place with its label and
+# class: over the union, a place's label and class repeat once per graph that names the
+# place, and the rows multiply with the size of the store.
+LABEL_QUERY = """
+SELECT DISTINCT ?attack ?type ?date ?place ?kind WHERE {
+  GRAPH ?g {
+    ?attack ckg:reportedIn ?article .
+    OPTIONAL { ?attack a ?type }
+    OPTIONAL { ?attack ckg:date ?date }
+    OPTIONAL { ?attack ckg:occurredAt ?p . ?p rdfs:label ?place . ?p a ?kind }
+  }
+}
+"""
+PLACE_RANK = {CKG.Facility: 4, CKG.Locality: 3, CKG.District: 2, CKG.Province: 1, CKG.Country: 0}
+
+
+def label_triples(store: Store, attacks: list[URIRef]) -> list[tuple]:
+    """One readable label per attack over all its reports: its most telling type, most specific
+    place and most precise date."""
+    values = " ".join(f"<{a}>" for a in attacks)
+    rows = store.select(LABEL_QUERY.replace("WHERE {", f"WHERE {{ VALUES ?attack {{ {values} }}", 1))
+    seen: dict[URIRef, dict] = {}
+    for r in rows:
+        d = seen.setdefault(r["attack"], {"types": set(), "date": "", "place": (-1, "")})
+        if r["type"] is not None:
+            d["types"].add(str(r["type"]).rsplit("#", 1)[-1])
+        if r["date"] is not None and (len(str(r["date"])), str(r["date"])) > (len(d["date"]), d["date"]):
+            d["date"] = str(r["date"])
+        if r["place"] is not None and r["kind"] in PLACE_RANK:
+            d["place"] = max(d["place"], (PLACE_RANK[r["kind"]], str(r["place"])))
+    return [(a, RDFS.label, Literal(attack_label(d["types"], d["place"][1] or None, d["date"] or None)))
+            for a, d in seen.items()]
+
+
 def refresh_canonical(store: Store, attacks: Iterable[URIRef]) -> int:
     """Recompute the canonical figures of these attacks; returns how many triples now hold them."""
     attacks = list(dict.fromkeys(attacks))
     if not attacks:
         return 0
-    triples = canonical_triples(store, attacks)
+    triples = canonical_triples(store, attacks) + label_triples(store, attacks) + match_notes(store, attacks)
     values = " ".join(f"<{a}>" for a in attacks)
     body = "\n".join(f"<{s}> <{p}> {o.n3()} ." for s, p, o in triples)
     update = (f"DELETE {{ GRAPH <{CANONICAL_GRAPH}> {{ ?a ?p ?o }} }} WHERE {{ VALUES ?a {{ {values} }} "

@@ -16,11 +16,11 @@ from rdflib import Graph, Literal, URIRef
 
 from .articles import read_articles
 from .canonical import refresh_canonical
-from .extract import extract_article
 from .model import Article, Extraction
-from .nlp import load_pipeline
 from .ontology import ontology_graph
+from .parallel import extractions
 from .rdf import article_graph, registry_triples
+from .resolve import Assignment, Resolver, own_key, rename_graph, rename_in_store
 from .store.base import Store
 from .vocab import CKG, ID, ONTOLOGY_GRAPH, REGISTRY_GRAPH, article_graph as article_graph_iri, article_iri, slug
 
@@ -48,15 +48,12 @@ def content_hash(article: Article) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def attack_keys(ex: Extraction) -> list[str]:
-    """Stable keys for the attacks one article reports."""
-    return [f"{slug(ex.article.id)}-{n}" for n in range(len(ex.attacks))]
-
-
-def graph_for(ex: Extraction) -> Graph:
-    """The named graph of one article, with its content hash."""
-    g = article_graph(ex, attack_keys(ex))
+def graph_for(ex: Extraction, assignments: list[Assignment]) -> Graph:
+    """The named graph of one article, with its content hash and each attack's own key."""
+    g = article_graph(ex, [a.key for a in assignments])
     g.add((article_iri(ex.article.id), CKG.contentHash, Literal(content_hash(ex.article))))
+    for i, a in enumerate(assignments):
+        g.add((ID[f"attack/{a.key}"], CKG.sourceKey, Literal(own_key(ex.article.id, i))))
     return g
 
 
@@ -88,23 +85,30 @@ def check_all(paths: list[str], published: date | None) -> int:
 
 
 def ingest(paths: list[str], store: Store, *, published: date | None = None, model: str | None = None,
-           batch_size: int = 64, n_process: int = 1,
+           batch_size: int = 64, workers: int = 1, executor: str = "local", scheduler: str | None = None,
            progress: Callable[[int], None] | None = None) -> IngestSummary:
     """Ingest the articles under `paths` into the store; returns a summary."""
     start = time.perf_counter()
     check_all(paths, published)
     summary = IngestSummary(quads_before=store.count())
     ensure_ontology(store)
-    nlp = load_pipeline(model)
+    resolver = Resolver(store)
     for chunk in batches(read_articles(paths, published), batch_size):
         done = already_stored(store, chunk)
         todo = [a for a in chunk if a.id not in done]
         summary.skipped += len(done)
-        docs = nlp.pipe((a.text for a in todo), batch_size=min(batch_size, 64), n_process=n_process)
+        found = extractions(todo, model=model, workers=workers, executor=executor, scheduler=scheduler)
         graphs, registry, attacks = [], Graph(), []
-        for article, doc in zip(todo, docs):
-            ex = extract_article(doc, article)
-            g = graph_for(ex)
+        for ex in found:
+            article = ex.article
+            assignments = resolver.assign(ex)
+            for a in assignments:
+                if a.renamed:  # this article is the earliest report of a known attack: rename it
+                    rename_in_store(store, a.renamed, a.key)
+                    graphs = [(iri, rename_graph(g, a.renamed, a.key)) for iri, g in graphs]
+                    attacks = [URIRef(str(x).replace(f"/attack/{a.renamed}", f"/attack/{a.key}")) for x in attacks]
+                    attacks.append(ID[f"attack/{a.renamed}"])
+            g = graph_for(ex, assignments)
             graphs.append((article_graph_iri(article.id), g))
             registry += registry_triples(g)
             attacks += [s for s in g.subjects(CKG.reportedIn, None)]

@@ -105,16 +105,19 @@ class Attack:
 
     @property
     def label(self) -> str:
-        """A readable name: what, where and when."""
-        what = "attack"
-        for t in ("VehicleBombing", "SuicideAttack", "Bombing", "Ambush", "ArmedAssault"):
-            if t in self.types:
-                what = {"VehicleBombing": "vehicle bombing", "SuicideAttack": "suicide attack",
-                        "ArmedAssault": "armed assault"}.get(t, t.lower())
-                break
-        where = f" in {self.place.name}" if self.place else ""
-        when = f" on {self.date}" if self.date else ""
-        return f"{what}{where}{when}"
+        return attack_label(self.types, self.place.name if self.place else None, self.date)
+
+
+TYPE_WORDS = {"VehicleBombing": "vehicle bombing", "SuicideAttack": "suicide attack", "Bombing": "bombing",
+              "Ambush": "ambush", "TargetedKilling": "targeted killing", "Kidnapping": "kidnapping",
+              "Hijacking": "hijacking", "GrenadeAttack": "grenade attack", "RocketAttack": "rocket attack",
+              "ArmedAssault": "armed assault"}  # most telling first
+
+
+def attack_label(types, place: str | None, when: str | None) -> str:
+    """A readable name for an attack: what, where and when ('suicide attack in Quetta on 2024-11-09')."""
+    what = next((w for t, w in TYPE_WORDS.items() if t in types), "attack")
+    return what + (f" in {place}" if place else "") + (f" on {when}" if when else "")
 
 
 @dataclass

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from servers import oxigraph_server, virtuoso_server  # noqa: F401  (real SPARQL servers, per session)
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
@@ -29,3 +31,18 @@ def seeded_store(seeded_store_path):
 
     with open_store(seeded_store_path, read_only=True) as store:
         yield store
+
+
+@pytest.fixture(scope="session")
+def reasoned_store_path(seeded_store_path, tmp_path_factory) -> Path:
+    """A copy of the seeded store whose inferred graph `conflictkg reason` has written."""
+    import shutil
+
+    from conflictkg.reason import reason
+    from conflictkg.store import open_store
+
+    path = tmp_path_factory.mktemp("reasoned") / "store"
+    shutil.copytree(seeded_store_path, path)
+    with open_store(path) as store:
+        reason(store)
+    return path

@@ -185,6 +185,10 @@ class Gazetteer:
     def groups(self) -> list[GroupEntry]:
         return list(self._groups.values())
 
+    def relations_of(self, key: str) -> list[tuple[GroupEntry, KnownRelation]]:
+        """Every documented relation the group takes part in, either way, as (subject group, relation)."""
+        return [(g, r) for g in self._groups.values() for r in g.relations if key in (g.key, r.other)]
+
     def find_group(self, name: str) -> GroupEntry | None:
         """The group a name refers to, tolerant of case, punctuation and transliteration."""
         for candidate in (name, _strip_suffix(name, _GROUP_SUFFIXES)):

@@ -157,12 +157,24 @@ def check_consistency(data: Graph | None = None) -> ConsistencyResult:
     a structural look at types, domains, ranges and disjoint classes can find them.
     Raises ReasonerUnavailable without Java and ReasonerError if HermiT fails otherwise.
     """
+    return _hermit(data, infer=False)[0]
+
+
+def entailments(data: Graph) -> tuple[ConsistencyResult, Graph]:
+    """Run HermiT once on the ontology plus `data`: the consistency result and, when consistent,
+    the types and object-property values it infers for the individuals of `data` (asserted ones
+    included; see _entailed_facts). Raises as check_consistency does."""
+    return _hermit(data, infer=True)
+
+
+def _hermit(data: Graph | None, infer: bool) -> tuple[ConsistencyResult, Graph]:
     started = time.perf_counter()
     graph, stripped = reasoner_input(data)
     world = _world_from(graph)
+    entailed = Graph()
     try:
         try:
-            _run_hermit(world)
+            _run_hermit(world, infer_property_values=infer)
         except OwlReadyInconsistentOntologyError:
             problems = explain_inconsistency(graph)
             nodes = sorted({node for node, _ in problems})
@@ -178,10 +190,12 @@ def check_consistency(data: Graph | None = None) -> ConsistencyResult:
                 message=message,
                 seconds=time.perf_counter() - started,
                 stripped_literals=stripped,
-            )
+            ), entailed
         unsatisfiable = sorted(
             iri for iri in (c.iri for c in world.inconsistent_classes()) if iri != str(OWL.Nothing)
         )
+        if infer and data is not None:
+            entailed = _entailed_facts(world, _all_triples(data))
     finally:
         world.close()
     if unsatisfiable:
@@ -194,7 +208,24 @@ def check_consistency(data: Graph | None = None) -> ConsistencyResult:
         seconds=time.perf_counter() - started,
         unsatisfiable_classes=unsatisfiable,
         stripped_literals=stripped,
-    )
+    ), entailed
+
+
+def _entailed_facts(world: owlready2.World, triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
+    """Every class of the individuals among these triples, and every object-property value HermiT
+    returned for them. owlready2 keeps back values that follow from sub-properties; rules add those."""
+    out = Graph()
+    for node in {n for s, _, o in triples for n in (s, o) if isinstance(n, URIRef)}:
+        individual = world[str(node)]
+        if isinstance(individual, owlready2.Thing):  # not a class, a property, or unknown
+            for cls in individual.INDIRECT_is_a:
+                if isinstance(cls, owlready2.ThingClass) and cls is not owlready2.Thing:
+                    out.add((node, RDF.type, URIRef(cls.iri)))
+    for prop in world.object_properties():
+        for s, o in prop.get_relations():
+            if isinstance(s, owlready2.Thing) and isinstance(o, owlready2.Thing):
+                out.add((URIRef(s.iri), URIRef(prop.iri), URIRef(o.iri)))
+    return out
 
 
 def explain_inconsistency(graph: Graph) -> list[tuple[str, str]]:

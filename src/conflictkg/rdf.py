@@ -4,10 +4,10 @@ from __future__ import annotations
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from .gazetteer import load_gazetteer, place_key
+from .gazetteer import GroupEntry, KnownRelation, load_gazetteer, place_key
 from .model import Attack, Evidence, Extraction, Figure, GroupRef, PlaceRef
-from .vocab import (CKG, GEO, GEONAMES, ID, PROV, WD, article_iri, evidence_iri, group_iri, person_iri,
-                    place_iri, report_iri, short_hash, slug)
+from .vocab import (CKG, GEO, GEONAMES, ID, PROV, REGISTRY_AGENT, WD, article_iri, evidence_iri, group_iri,
+                    person_iri, place_iri, relation_iri, report_iri, short_hash, slug)
 
 PLACE_CLASS = {"country": CKG.Country, "province": CKG.Province, "district": CKG.District,
                "locality": CKG.Locality, "facility": CKG.Facility}
@@ -94,7 +94,6 @@ def attack_triples(g: Graph, attack: Attack, attack_key: str, article_id: str) -
     g.add((node, RDF.type, CKG.Attack))
     for t in sorted(attack.types):
         g.add((node, RDF.type, CKG[t]))
-    g.add((node, RDFS.label, Literal(attack.label)))
     g.add((node, CKG.reportedIn, art))
     g.add((art, CKG.reports, node))
     if attack.main:
@@ -187,8 +186,44 @@ def article_graph(ex: Extraction, attack_keys: list[str]) -> Graph:
     return g
 
 
+def registry_group_triples(out: Graph, entry: GroupEntry) -> URIRef:
+    """What the registry knows of one group: its names, Wikidata id and description."""
+    node = group_iri(entry.key)
+    out.add((node, RDF.type, CKG.ArmedGroup))
+    out.add((node, SKOS.prefLabel, Literal(entry.name)))
+    for a in entry.aliases:
+        if a != entry.name:
+            out.add((node, SKOS.altLabel, Literal(a)))
+    if entry.wikidata:
+        out.add((node, OWL.sameAs, WD[entry.wikidata]))
+    if entry.description:
+        out.add((node, RDFS.comment, Literal(entry.description)))
+    return node
+
+
+def registry_relation_triples(out: Graph, subject: GroupEntry, rel: KnownRelation) -> URIRef:
+    """A documented relation as a ckg:GroupRelation node with its source, never as a direct triple.
+
+    Direct ckg:splinterOf / affiliateOf / alliedWith triples are what articles state; the
+    registry's knowledge stays apart so the two can be told (and scored) apart.
+    """
+    s, o = group_iri(subject.key), group_iri(rel.other)
+    node = relation_iri(str(s), rel.relation, str(o))
+    out.add((node, RDF.type, CKG.GroupRelation))
+    out.add((node, CKG.relationSubject, s))
+    out.add((node, CKG.relationType, CKG[rel.relation]))
+    out.add((node, CKG.relationObject, o))
+    if rel.source:
+        out.add((node, DCTERMS.source, Literal(rel.source)))
+    out.add((node, PROV.wasAttributedTo, REGISTRY_AGENT))
+    out.add((REGISTRY_AGENT, RDF.type, PROV.Agent))
+    out.add((REGISTRY_AGENT, RDFS.label, Literal("conflictkg group registry")))
+    return node
+
+
 def registry_triples(g: Graph) -> Graph:
-    """The registry's own facts about the groups and places a graph names: aliases, ids, coordinates."""
+    """The registry's own facts about the groups and places a graph names: aliases, ids, coordinates,
+    and the documented relations of those groups (with the groups at their other end)."""
     gaz = load_gazetteer()
     out = Graph()
     group_prefix = str(ID["group/"])
@@ -203,15 +238,10 @@ def registry_triples(g: Graph) -> Graph:
                 entry = gaz.group(key)
             except KeyError:
                 continue
-            out.add((node, RDF.type, CKG.ArmedGroup))
-            out.add((node, SKOS.prefLabel, Literal(entry.name)))
-            for a in entry.aliases:
-                if a != entry.name:
-                    out.add((node, SKOS.altLabel, Literal(a)))
-            if entry.wikidata:
-                out.add((node, OWL.sameAs, WD[entry.wikidata]))
-            if entry.description:
-                out.add((node, RDFS.comment, Literal(entry.description)))
+            registry_group_triples(out, entry)
+            for subject, rel in gaz.relations_of(key):
+                registry_relation_triples(out, subject, rel)
+                registry_group_triples(out, gaz.group(rel.other if subject.key == key else subject.key))
         elif s.startswith(place_prefix):
             key = s[len(place_prefix):]
             try:
@@ -226,6 +256,3 @@ def registry_triples(g: Graph) -> Graph:
             for a in entry.aliases:
                 out.add((node, SKOS.altLabel, Literal(a)))
     return out
-
-
-

@@ -134,15 +134,6 @@ def _short(text: str) -> str:
     return text
 
 
-GROUPS_AND_PLACES = """
-CONSTRUCT { ?s ?p ?o } WHERE {
-  { ?s a ckg:ArmedGroup } UNION { ?s a ?c . ?c rdfs:subClassOf* ckg:Place }
-  ?s ?p ?o .
-  FILTER(?p IN (rdf:type, ckg:locatedIn, ckg:splinterOf, ckg:affiliateOf, ckg:alliedWith, ckg:associatedWith))
-}
-"""
-
-
 def validate_store(store, owl: bool = True) -> tuple[bool, list[str]]:
     """SHACL over every graph but the ontology, and HermiT over the groups and places.
 
@@ -150,6 +141,7 @@ def validate_store(store, owl: bool = True) -> tuple[bool, list[str]]:
     group and place nodes with their types and relations.
     """
     from .ontology import ReasonerError, check_consistency
+    from .reason import hermit_input_query
     from .vocab import ONTOLOGY_GRAPH
 
     data = Graph()
@@ -164,7 +156,7 @@ def validate_store(store, owl: bool = True) -> tuple[bool, list[str]]:
     ok = report.conforms
     if owl:
         try:
-            result = check_consistency(store.construct(GROUPS_AND_PLACES))
+            result = check_consistency(store.construct(hermit_input_query()))
         except ReasonerError as e:
             return False, lines + [f"OWL: could not run the reasoner: {e}"]
         lines.append("OWL: groups and places are consistent with the ontology" if result.consistent

@@ -24,6 +24,7 @@ ONTOLOGY_GRAPH = ID["graph/ontology"]
 REGISTRY_GRAPH = ID["graph/registry"]  # groups and places from the gazetteer
 CANONICAL_GRAPH = ID["graph/canonical"]  # figures computed over all reports of an attack
 INFERRED_GRAPH = ID["graph/inferred"]
+REGISTRY_AGENT = ID["registry"]  # the group registry, as the agent registry relations are attributed to
 
 
 def slug(text: str) -> str:
@@ -68,3 +69,8 @@ def report_iri(attack_key: str, article_id: str) -> URIRef:
 
 def evidence_iri(article_id: str, start: int, end: int) -> URIRef:
     return ID[f"evidence/{slug(article_id)}/{start}-{end}"]
+
+
+def relation_iri(subject: str, relation: str, obj: str) -> URIRef:
+    """A documented relation between two groups, by the groups' IRIs and the relation's name."""
+    return ID[f"relation/{short_hash(subject, relation, obj)}"]

@@ -1,6 +1,7 @@
 """Where the graph lives: an embedded on-disk store or a remote SPARQL 1.1 server, behind one interface."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from conflictkg.store.base import (
@@ -34,10 +35,13 @@ def open_store(
 ) -> Store:
     """Open the store at a folder (default ./conflictkg-data) or an http(s) SPARQL endpoint URL.
 
-    For a URL, `update_url` and `store_url` override the update and Graph Store endpoints
-    derived from it (see `conflictkg.store.remote.endpoints`).
+    For a URL, `update_url` and `store_url` (or the environment variables
+    CONFLICTKG_UPDATE_URL and CONFLICTKG_GRAPH_STORE_URL) override the update and Graph
+    Store endpoints derived from it (see `conflictkg.store.remote.endpoints`).
     """
     target = str(location) if location is not None else str(DEFAULT_LOCATION)
     if target.startswith(("http://", "https://")):
+        update_url = update_url or os.environ.get("CONFLICTKG_UPDATE_URL") or None
+        store_url = store_url or os.environ.get("CONFLICTKG_GRAPH_STORE_URL") or None
         return RemoteStore.from_url(target, update_url=update_url, store_url=store_url, read_only=read_only)
     return EmbeddedStore(Path(target), read_only=read_only)

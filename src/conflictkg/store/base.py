@@ -40,6 +40,9 @@ _UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD"
 _QUERY_FORMS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _PARSER = ox.Store()  # empty and in memory: running a query on it only parses it
+#: Graphs of this project; on a shared server the store reads, counts and exports only these.
+OWN_GRAPHS = str(ID["graph/"])
+OWN_GRAPHS_FILTER = f'FILTER(STRSTARTS(STR(?g), "{OWN_GRAPHS}"))'
 
 
 class StoreError(Exception):
@@ -173,30 +176,31 @@ def _values_block(bindings: Mapping[str, Term]) -> str:
     return f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
 
 
-def _where_offset(sparql: str) -> int | None:
-    """Offset just after the '{' that opens the query's WHERE group, or None if it has none."""
+def _where_offsets(sparql: str) -> list[int]:
+    """Offsets just after the '{' opening the WHERE group of the query and of each subquery."""
     tokens = list(_tokens(sparql))
-    start = next((i for i, (kind, text, _) in enumerate(tokens)
-                  if kind == "word" and text.upper() in _QUERY_FORMS), None)
-    if start is None:
-        return None
-    i = start + 1
-    if tokens[start][1].upper() == "CONSTRUCT":
-        if i >= len(tokens) or tokens[i][1] != "{":
-            return None  # CONSTRUCT WHERE { triples }: a trailing VALUES means the same thing
-        depth = 0
-        for i in range(i, len(tokens)):  # skip the template
-            depth += {"{": 1, "}": -1}.get(tokens[i][1], 0)
-            if depth == 0:
-                break
-        i += 1
-    parens = 0
-    for kind, text, end in tokens[i:]:
-        if kind == "other":
-            parens += {"(": 1, ")": -1}.get(text, 0)
-            if text == "{" and parens == 0:
-                return end
-    return None
+    offsets = []
+    for start, (kind, text, _) in enumerate(tokens):
+        if kind != "word" or text.upper() not in _QUERY_FORMS:
+            continue
+        i = start + 1
+        if text.upper() == "CONSTRUCT":
+            if i >= len(tokens) or tokens[i][1] != "{":
+                continue  # CONSTRUCT WHERE { triples }: a trailing VALUES means the same thing
+            depth = 0
+            for i in range(i, len(tokens)):  # skip the template
+                depth += {"{": 1, "}": -1}.get(tokens[i][1], 0)
+                if depth == 0:
+                    break
+            i += 1
+        parens = 0
+        for kind, text, end in tokens[i:]:
+            if kind == "other":
+                parens += {"(": 1, ")": -1}.get(text, 0)
+                if text == "{" and parens == 0:
+                    offsets.append(end)
+                    break
+    return offsets
 
 
 def bind(sparql: str, bindings: Mapping[str, Term] | None) -> str:
@@ -205,15 +209,19 @@ def bind(sparql: str, bindings: Mapping[str, Term] | None) -> str:
     Values are serialised as RDF terms, never pasted as text. The block sits inside the
     WHERE group (not after the query, where SPARQL would join it only after FILTERs,
     aggregates and grouping had run), so a FILTER at the top level of the WHERE group or
-    inside an OPTIONAL sees the value; a subquery or a UNION branch does not.
+    inside an OPTIONAL sees the value; a UNION branch does not. A parameter is a constant:
+    the block also opens the WHERE group of every subquery, so that a subquery can select
+    with it before its results are joined.
     """
     if not bindings:
         return sparql
     block = _values_block(bindings)
-    offset = _where_offset(sparql)
-    if offset is None:
+    offsets = _where_offsets(sparql)
+    if not offsets:
         return f"{sparql}\n{block}"
-    return f"{sparql[:offset]} {block} {sparql[offset:]}"
+    for offset in sorted(offsets, reverse=True):
+        sparql = f"{sparql[:offset]} {block} {sparql[offset:]}"
+    return sparql
 
 
 # --- writes ---------------------------------------------------------------------------
@@ -246,15 +254,34 @@ class Batch:
         self.writes.append(Write("remove", to_ox(URIRef(graph_iri))))
 
 
+def net_writes(writes: Iterable[Write]) -> list[tuple[ox.NamedNode, bool, list[tuple]]]:
+    """Per graph, in order of first touch: whether it is emptied first, and the triples it gets.
+
+    A replace or remove undoes the writes to its graph before it, so the result does what
+    the writes do in order, without relying on a server to order operations within a request.
+    """
+    net: dict[ox.NamedNode, list] = {}
+    for write in writes:
+        entry = net.setdefault(write.graph, [False, []])
+        if write.kind in ("replace", "remove"):
+            entry[:] = [True, []]
+        entry[1].extend(write.triples)
+    return [(graph, dropped, triples) for graph, (dropped, triples) in net.items()]
+
+
 def update_text(writes: Iterable[Write]) -> str:
     """One SPARQL Update request doing these writes in order (a request is one transaction)."""
     operations = []
-    for write in writes:
-        if write.kind in ("replace", "remove"):
-            operations.append(f"DROP SILENT GRAPH {write.graph}")
-        if write.triples:
-            body = "\n".join(f"{s} {p} {o} ." for s, p, o in write.triples)
-            operations.append(f"INSERT DATA {{ GRAPH {write.graph} {{\n{body}\n}} }}")
+    for graph, dropped, triples in net_writes(writes):
+        if dropped:
+            operations.append(f"DROP SILENT GRAPH {graph}")
+        if triples:
+            body = "\n".join(f"{s} {p} {o} ." for s, p, o in triples)
+            if any(isinstance(term, ox.BlankNode) for triple in triples for term in triple):
+                # INSERT DATA may hold blank nodes, but Virtuoso refuses them there
+                operations.append(f"INSERT {{ GRAPH {graph} {{\n{body}\n}} }} WHERE {{}}")
+            else:
+                operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
     return " ;\n".join(operations)
 
 
@@ -298,8 +325,16 @@ class Store(ABC):
     # queries ------------------------------------------------------------------------
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> SelectResult | bool | Graph:
         """Run a read-only query: SELECT gives a SelectResult, ASK a bool, CONSTRUCT/DESCRIBE a Graph."""
+        form, result = self.results(sparql, bindings)
+        return _converted(result, form)
+
+    def results(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> tuple[str, object]:
+        """Run a read-only query; its form ('select', 'ask' or 'graph') and the engine's own lazy result.
+
+        For passing results on without converting them (the SPARQL endpoint serialises them as they are).
+        """
         form = check_read_only(sparql)
-        return _converted(self._run_query(bind(sparql, bindings), form), form)
+        return form, self._run_query(bind(sparql, bindings), form)
 
     def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         """Rows of a SELECT query."""
@@ -364,13 +399,13 @@ class Store(ABC):
 
     # graphs -------------------------------------------------------------------------
     def graph_names(self) -> list[URIRef]:
-        """The names of all named graphs, sorted."""
-        rows = self._select("SELECT ?g WHERE { GRAPH ?g { } }")
+        """The names of this project's named graphs, sorted."""
+        rows = self._select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OWN_GRAPHS_FILTER} }}")
         return sorted(row["g"] for row in rows if isinstance(row["g"], URIRef))
 
     def has_graph(self, graph_iri: URIRef) -> bool:
-        """Whether the named graph exists."""
-        return bool(self._run_query(f"ASK {{ GRAPH {to_ox(URIRef(graph_iri))} {{ }} }}", "ask"))
+        """Whether the named graph holds anything."""
+        return bool(self._run_query(f"ASK {{ GRAPH {to_ox(URIRef(graph_iri))} {{ ?s ?p ?o }} }}", "ask"))
 
     def graph_triples(self, graph_iri: URIRef) -> Graph:
         """The triples of one named graph (empty if it does not exist)."""
@@ -380,13 +415,14 @@ class Store(ABC):
         return graph
 
     def count(self) -> int:
-        """The number of quads in all named graphs."""
-        rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        """The number of quads in this project's named graphs."""
+        rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OWN_GRAPHS_FILTER} }}")
         return int(rows[0]["n"])
 
     def stats(self) -> dict[str, dict[str, int]]:
         """Graphs and quads per kind of graph: {'article': {'graphs': 2, 'quads': 80}, ...}."""
-        rows = self._select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        rows = self._select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OWN_GRAPHS_FILTER} }} "
+                            "GROUP BY ?g")
         stats: dict[str, dict[str, int]] = {}
         for row in rows:
             entry = stats.setdefault(graph_kind(row["g"]), {"graphs": 0, "quads": 0})

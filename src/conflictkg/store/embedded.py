@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from conflictkg.store.base import PREFIXES, QueryError, Store, StoreError, Write, one_line, to_ox
+from conflictkg.store.base import OWN_GRAPHS, PREFIXES, QueryError, Store, StoreError, Write, one_line, to_ox
 
 
 class EmbeddedStore(Store):
@@ -80,6 +80,17 @@ class EmbeddedStore(Store):
                 return False
             touched.add(write.graph)
         return True
+
+    def graph_names(self) -> list[URIRef]:
+        # the store lists its graphs itself, without scanning the quads as the portable query does
+        return sorted(URIRef(g.value) for g in self._db.named_graphs()
+                      if isinstance(g, ox.NamedNode) and g.value.startswith(OWN_GRAPHS) and self._holds(g))
+
+    def has_graph(self, graph_iri: URIRef) -> bool:
+        return self._holds(to_ox(URIRef(graph_iri)))
+
+    def _holds(self, graph: ox.NamedNode) -> bool:
+        return next(iter(self._db.quads_for_pattern(None, None, None, graph)), None) is not None
 
     def _quads(self, graphs: list[URIRef]) -> Iterator[ox.Quad]:
         for graph in graphs:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import time
 from collections.abc import Iterator
 from urllib.error import HTTPError, URLError
@@ -27,6 +28,7 @@ from conflictkg.store.base import PREFIXES, QueryError, Store, StoreError, one_l
 RESULTS_JSON = "application/sparql-results+json"
 GRAPH_TYPES = "application/n-triples, text/turtle;q=0.8"
 UNION_PARAM = "union-default-graph"
+_VIRTUOSO_BNODE = re.compile(rb'(?<!\\)"nodeID://(\w)')  # Virtuoso's blank node ids are not valid ones
 _PROLOGUE = " ".join(f"PREFIX {prefix}: <{iri}>" for prefix, iri in PREFIXES.items()) + "\n"
 
 
@@ -53,6 +55,13 @@ def _without_credentials(url: str) -> tuple[str, str | None, str | None]:
         return url, None, None
     host = parts.hostname + (f":{parts.port}" if parts.port else "")
     return urlunsplit(parts._replace(netloc=host)), parts.username, parts.password
+
+
+def _ask_rows(solutions: ox.QuerySolutions) -> bool:
+    """An ASK answered with rows (Virtuoso: one row `1`, or none) as the boolean it means."""
+    for solution in solutions:
+        return any(term is not None and term.value in ("1", "true") for term in solution)
+    return False
 
 
 class RemoteStore(Store):
@@ -109,7 +118,10 @@ class RemoteStore(Store):
             if form == "graph":
                 return list(ox.parse(body, ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_TRIPLES))
             results_format = ox.QueryResultsFormat.from_media_type(media_type) or ox.QueryResultsFormat.JSON
-            return ox.parse_query_results(body, results_format)
+            results = ox.parse_query_results(_VIRTUOSO_BNODE.sub(rb'"\1', body), results_format)
+            if form == "ask" and isinstance(results, ox.QuerySolutions):
+                return _ask_rows(results)
+            return results
         except (SyntaxError, ValueError) as error:
             raise StoreError(f"cannot read the answer of {self.query_url}: {one_line(error)}") from None
 

@@ -40,3 +40,8 @@ def test_report_names_every_slot(seeds_and_dev):
     report = seeds_and_dev["both"].report
     for slot in ("date", "place", "killed", "attack_types", "claimed_by", "named_victims", "SCORE"):
         assert slot in report
+
+
+def test_one_node_per_incident_across_both_sets(seeds_and_dev):
+    """Reports of one incident in the seeds and the development set share one attack node."""
+    assert seeds_and_dev["both"].scores["coref_f1"] == 1.0

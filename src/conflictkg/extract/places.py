@@ -21,6 +21,7 @@ FACILITY_WORDS = ["police office", "police station", "police post", "police chec
                   "airbase", "air base", "base", "camp", "fort", "mosque", "masjid", "imambargah",
                   "church", "shrine", "school", "college", "university", "railway station",
                   "train station", "station", "market", "bazaar", "compound", "headquarters"]
+FACILITY_FIRST_WORDS = {fw.split()[0] for fw in FACILITY_WORDS}
 EXCLUDE_BEFORE = {"border", "bordering", "borders", "to", "towards", "toward", "capital", "close",
                   "from", "via", "across"}
 TRAVEL_WORDS = {"way", "travel", "travelling", "traveling", "heading", "going", "route", "coming",
@@ -157,6 +158,8 @@ def known_mentions(doc: Doc) -> list[PlaceMention]:
 
 def facility_at(doc: Doc, i: int) -> str | None:
     """The facility word that starts at token i ('police station'), if any."""
+    if doc[i].lower_ not in FACILITY_FIRST_WORDS:  # called for every token: keep it cheap
+        return None
     for fw in FACILITY_WORDS:
         words = fw.split()
         if [t.lower_ for t in doc[i:i + len(words)]] == words:

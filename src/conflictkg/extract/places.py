@@ -49,26 +49,24 @@ class PlaceMention:
     def rank(self) -> int:
         return KIND_RANK[self.kind]
 
-    @property
-    def district(self) -> PlaceEntry | None:
-        """The district this mention lies in, where known."""
+    def container(self, kind: str) -> PlaceEntry | None:
+        """The district or province this mention lies in, where known."""
         gaz = load_gazetteer()
+        find = gaz.district_of if kind == "district" else gaz.province_of
         for e in (self.entry, self.parent):
             if e is not None:
-                d = e if e.kind == "district" else gaz.district_of(e.key)
-                if d is not None:
-                    return d
+                found = e if e.kind == kind else find(e.key)
+                if found is not None:
+                    return found
         return None
 
     @property
+    def district(self) -> PlaceEntry | None:
+        return self.container("district")
+
+    @property
     def province(self) -> PlaceEntry | None:
-        gaz = load_gazetteer()
-        for e in (self.entry, self.parent):
-            if e is not None:
-                p = e if e.kind == "province" else gaz.province_of(e.key)
-                if p is not None:
-                    return p
-        return None
+        return self.container("province")
 
 
 def choose_entry(span: Span, entries: list[PlaceEntry]) -> PlaceEntry:

@@ -7,7 +7,6 @@ import os
 import shutil
 import sys
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Optional
 

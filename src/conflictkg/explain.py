@@ -4,7 +4,7 @@ from __future__ import annotations
 from rdflib import URIRef
 
 from .store.base import Store, StoreError
-from .vocab import ID
+from .vocab import attack_iri
 
 REPORTS = """
 SELECT DISTINCT ?file ?published ?main ?killed ?injured ?attackersKilled ?claimed WHERE {
@@ -31,7 +31,7 @@ def attack_node(spec: str) -> URIRef:
     if spec.startswith(("http://", "https://")):
         return URIRef(spec)
     key = spec.split("attack/", 1)[-1]
-    return ID[f"attack/{key}"]
+    return attack_iri(key)
 
 
 def explain_attack(store: Store, spec: str) -> list[str]:

@@ -22,7 +22,7 @@ from .parallel import extractions
 from .rdf import article_graph, registry_triples
 from .resolve import Assignment, Resolver, own_key, rename_graph, rename_in_store
 from .store.base import Store
-from .vocab import CKG, ID, ONTOLOGY_GRAPH, REGISTRY_GRAPH, article_graph as article_graph_iri, article_iri, slug
+from .vocab import CKG, ID, ONTOLOGY_GRAPH, REGISTRY_GRAPH, article_graph as article_graph_iri, article_iri, attack_iri
 
 EXTRACTOR_VERSION = "1"  # part of each article's content hash: a new extractor re-reads articles
 
@@ -53,7 +53,7 @@ def graph_for(ex: Extraction, assignments: list[Assignment]) -> Graph:
     g = article_graph(ex, [a.key for a in assignments])
     g.add((article_iri(ex.article.id), CKG.contentHash, Literal(content_hash(ex.article))))
     for i, a in enumerate(assignments):
-        g.add((ID[f"attack/{a.key}"], CKG.sourceKey, Literal(own_key(ex.article.id, i))))
+        g.add((attack_iri(a.key), CKG.sourceKey, Literal(own_key(ex.article.id, i))))
     return g
 
 
@@ -107,7 +107,7 @@ def ingest(paths: list[str], store: Store, *, published: date | None = None, mod
                     rename_in_store(store, a.renamed, a.key)
                     graphs = [(iri, rename_graph(g, a.renamed, a.key)) for iri, g in graphs]
                     attacks = [URIRef(str(x).replace(f"/attack/{a.renamed}", f"/attack/{a.key}")) for x in attacks]
-                    attacks.append(ID[f"attack/{a.renamed}"])
+                    attacks.append(attack_iri(a.renamed))
             g = graph_for(ex, assignments)
             graphs.append((article_graph_iri(article.id), g))
             registry += registry_triples(g)

@@ -6,7 +6,7 @@ from rdflib.namespace import DCTERMS
 
 from .gazetteer import GroupEntry, KnownRelation, load_gazetteer, place_key
 from .model import Attack, Evidence, Extraction, Figure, GroupRef, PlaceRef
-from .vocab import (CKG, GEO, GEONAMES, ID, PROV, REGISTRY_AGENT, WD, article_iri, evidence_iri, group_iri,
+from .vocab import (CKG, GEO, GEONAMES, ID, PROV, REGISTRY_AGENT, WD, article_iri, evidence_iri, attack_iri, group_iri,
                     person_iri, place_iri, relation_iri, report_iri, short_hash, slug)
 
 PLACE_CLASS = {"country": CKG.Country, "province": CKG.Province, "district": CKG.District,
@@ -89,7 +89,7 @@ def figure_triples(g: Graph, node: URIRef, name: str, fig: Figure | None, articl
 
 def attack_triples(g: Graph, attack: Attack, attack_key: str, article_id: str) -> URIRef:
     """An attack as one article tells it, with that article's casualty report."""
-    node = ID[f"attack/{attack_key}"]
+    node = attack_iri(attack_key)
     art = article_iri(article_id)
     g.add((node, RDF.type, CKG.Attack))
     for t in sorted(attack.types):

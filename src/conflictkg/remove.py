@@ -14,7 +14,7 @@ from rdflib import Literal, URIRef
 from .canonical import refresh_canonical
 from .resolve import order_of, rename_in_store
 from .store.base import Store, StoreError
-from .vocab import CKG, ID, REGISTRY_GRAPH, article_graph, article_iri
+from .vocab import CKG, ID, REGISTRY_GRAPH, article_graph, article_iri, attack_iri
 
 
 @dataclass
@@ -77,7 +77,7 @@ def remove_article(store: Store, name: str) -> Removal:
         if first != key:
             rename_in_store(store, key, first)
             removal.renamed[key] = first
-            touched.append(ID[f"attack/{first}"])
+            touched.append(attack_iri(first))
     refresh_canonical(store, touched)
     orphans = orphan_registry_nodes(store, mentioned)
     if orphans:

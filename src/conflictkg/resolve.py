@@ -22,7 +22,7 @@ from rdflib import Graph, URIRef
 
 from .gazetteer import PlaceEntry, load_gazetteer
 from .model import Attack, Extraction, PlaceRef
-from .vocab import CKG, ID, slug
+from .vocab import CKG, ID, attack_iri, slug
 
 FAMILIES = {"Bombing": "explosive", "SuicideAttack": "explosive", "VehicleBombing": "explosive",
             "GrenadeAttack": "explosive", "RocketAttack": "explosive", "ArmedAssault": "firearms",
@@ -368,7 +368,7 @@ def rename_graph(g: Graph, old: str, new: str) -> Graph:
 
 def rename_in_store(store, old: str, new: str) -> list[URIRef]:
     """Rename an attack node in every graph that mentions it; returns those graphs."""
-    node = ID[f"attack/{old}"]
+    node = attack_iri(old)
     rows = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { { ?node ?p ?o } UNION { ?s ?p ?node } } }",
                         {"node": node})
     graphs = [r["g"] for r in rows]

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .casualties import FigureMention, figures, predicates, victim_heads
 from .dates import is_vague, resolve_date
-from .lexicon import find_phrases, has_phrase, lexicon
+from .lexicon import find_phrases, lexicon
 from .people import victims_in
 from .places import PlaceMention
 

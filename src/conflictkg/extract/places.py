@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from ..gazetteer import PlaceEntry, load_gazetteer
 from ..nlp.pipeline import GROUP_LABEL, PLACE_LABEL

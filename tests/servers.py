@@ -2,6 +2,7 @@
 
 Each fixture starts its server on a free loopback port for the whole session, or skips
 with the reason when the server is not installed (.ci/install-servers.sh installs Virtuoso).
+`answering` is a server that answers every request with one HTTP error, for the messages people see.
 """
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
@@ -93,18 +98,53 @@ def clear(store) -> None:
         store.update(" ;\n".join(f"DROP SILENT GRAPH <{row['g']}>" for row in rows))
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory):
-    """A real Oxigraph server, started without --union-default-graph: the store asks for it per query."""
+def launch_oxigraph(folder: Path, port: int) -> subprocess.Popen:
+    """Start a real Oxigraph server on a loopback port, without --union-default-graph (the store asks for
+    it per query); it answers shortly after."""
     program = binary("oxigraph")
     if program is None:
         pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    return subprocess.Popen([program, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@contextmanager
+def answering(status: int, body: bytes = b"read only\nsecond line") -> Iterator[tuple[str, list]]:
+    """A server on a loopback port that answers every request with this HTTP status and body.
+
+    Yields its URL and the list of the Authorization headers of the requests it was sent.
+    """
+    seen = []
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(self.headers.get("Authorization"))
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph server for the whole session."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [program, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    process = launch_oxigraph(tmp_path_factory.mktemp("oxigraph"), port)
     try:
         wait_until_up(f"{url}/query?query=ASK%7B%7D", process, "oxigraph", 20)
         yield url

@@ -12,7 +12,7 @@ from conflictkg.queries import load_query_text
 from conflictkg.store import open_store
 from conftest import SEEDS
 from graphs import answers, assert_same_graph
-from servers import clear, free_port
+from servers import answering, clear, free_port
 
 
 @pytest.fixture(params=["oxigraph", "virtuoso"])
@@ -65,3 +65,21 @@ def test_endpoints_can_be_set_in_the_environment(monkeypatch):
     store = open_store("http://127.0.0.1:9/ds/sparql")
     assert (store.query_url, store.update_url, store.store_url) == (
         "http://127.0.0.1:9/ds/sparql", "http://127.0.0.1:9/ds/update", "http://127.0.0.1:9/ds/data")
+
+
+@pytest.mark.parametrize("in_url", [True, False], ids=["in-url", "in-environment"])
+def test_a_refused_password_gives_one_line_without_it(in_url, monkeypatch):
+    for name, value in (("CONFLICTKG_USER", "analyst"), ("CONFLICTKG_PASSWORD", "s3cret")):
+        if in_url:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    with answering(401) as (url, seen):
+        location = url.replace("http://", "http://analyst:s3cret@") if in_url else url
+        result = subprocess.run([sys.executable, "-m", "conflictkg", "stats", "--store", location],
+                                capture_output=True, text=True, timeout=120)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 1 and len(lines) == 1
+    assert lines[0] == (f"error: {url}/query refused the credentials (HTTP 401); "
+                        "check CONFLICTKG_USER and CONFLICTKG_PASSWORD")
+    assert "s3cret" not in result.stderr + result.stdout and seen == ["Basic YW5hbHlzdDpzM2NyZXQ="]

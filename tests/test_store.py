@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import io
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ from conflictkg.queries import list_queries, parse_params, resolve_query
 from conflictkg.store import EmbeddedStore, QueryError, RemoteStore, StoreError, open_store
 from conflictkg.vocab import CANONICAL_GRAPH, CKG, REGISTRY_GRAPH, article_graph
 from graphs import answers
-from servers import clear, free_port
+from servers import answering, clear, free_port, launch_oxigraph, stop, wait_until_up
 from test_queries import DARABAN_ATTACK, KUNDAL_ATTACK, sample_graphs, write_sample
 
 DAWN = article_graph("001-dawn")
@@ -74,45 +72,58 @@ def test_credentials_come_from_the_environment_and_stay_hidden(monkeypatch):
 
 
 def test_an_unreachable_server_gives_one_line():
-    store = RemoteStore.from_url(f"http://127.0.0.1:{free_port()}", retries=2, backoff=0.01)
+    store = RemoteStore.from_url(f"http://analyst:s3cret@127.0.0.1:{free_port()}", retries=2, backoff=0.01)
     with pytest.raises(StoreError) as caught:
         store.count()
     message = str(caught.value)
-    assert "\n" not in message
+    assert "\n" not in message and "s3cret" not in message
     assert message.startswith("cannot reach the SPARQL endpoint at http://127.0.0.1:") and "refused" in message
 
 
-@pytest.mark.parametrize("status, expected", [
-    (401, "wants credentials (HTTP 401); set CONFLICTKG_USER and CONFLICTKG_PASSWORD"),
-    (403, "refused the query (HTTP 403): read only"),
-    (500, "failed (HTTP 500): read only"),
+@pytest.mark.parametrize("status, expected, attempts", [
+    (400, "the endpoint rejected the query: read only", 1),
+    (401, "refused the credentials (HTTP 401); check CONFLICTKG_USER and CONFLICTKG_PASSWORD", 1),
+    (403, "refused the query (HTTP 403): read only", 1),
+    (404, "no SPARQL endpoint at http://127.0.0.1:", 1),
+    (500, "failed (HTTP 500): read only", 1),
+    (503, "is unavailable (HTTP 503): read only", 4),  # a gateway whose server is down: retried, then reported
 ])
-def test_a_refusing_server_gives_one_line(status, expected, monkeypatch):
+def test_a_refusing_server_gives_one_line(status, expected, attempts, monkeypatch):
     monkeypatch.setenv("CONFLICTKG_USER", "analyst")
     monkeypatch.setenv("CONFLICTKG_PASSWORD", "s3cret")
-    seen = []
-
-    class Refuse(BaseHTTPRequestHandler):
-        def do_POST(self):
-            seen.append(self.headers.get("Authorization"))
-            self.send_response(status)
-            self.end_headers()
-            self.wfile.write(b"read only\nsecond line")
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Refuse)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-    try:
-        store = open_store(f"http://127.0.0.1:{server.server_port}")
+    with answering(status) as (url, seen):
+        store = RemoteStore.from_url(url, retries=3, backoff=0.01)
         with pytest.raises(StoreError) as caught:
             store.select("SELECT * WHERE { ?s ?p ?o }")
+    message = str(caught.value)
+    assert expected in message and "\n" not in message and "s3cret" not in message
+    assert isinstance(caught.value, QueryError) == (status == 400)
+    assert seen == ["Basic YW5hbHlzdDpzM2NyZXQ="] * attempts
+
+
+def test_a_server_wanting_credentials_says_how_to_give_them(monkeypatch):
+    monkeypatch.delenv("CONFLICTKG_USER", raising=False)
+    with answering(401) as (url, seen):
+        with pytest.raises(StoreError, match=r"wants credentials \(HTTP 401\); set CONFLICTKG_USER and"):
+            open_store(url).count()
+    assert seen == [None]
+
+
+def test_a_server_that_goes_down_is_reported_then_waited_for_when_it_restarts(tmp_path):
+    port = free_port()
+    server = launch_oxigraph(tmp_path / "data", port)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{url}/query?query=ASK%7B%7D", server, "oxigraph", 20)
+        with RemoteStore.from_url(url) as store:
+            write_sample(store)
+        stop(server)
+        with pytest.raises(StoreError, match=r"^cannot reach the SPARQL endpoint at .*: Connection refused$"):
+            RemoteStore.from_url(url, retries=2, backoff=0.01).count()
+        server = launch_oxigraph(tmp_path / "data", port)  # the store retries while it starts
+        assert RemoteStore.from_url(url, retries=8, backoff=0.1).count() == total_quads()
     finally:
-        server.shutdown()
-        server.server_close()
-    assert expected in str(caught.value) and "\n" not in str(caught.value)
-    assert seen == ["Basic YW5hbHlzdDpzM2NyZXQ="]
+        stop(server)
 
 
 def test_read_only_store_opens_when_no_writer_is_open(tmp_path):
@@ -291,6 +302,13 @@ def test_query_dispatches_on_the_form(filled):
     assert len(filled.query("SELECT ?v WHERE { ?a ckg:victim ?v }")) == 1
     with pytest.raises(QueryError, match="expected a SELECT query"):
         filled.select("ASK { ?s ?p ?o }")
+
+
+def test_a_query_is_sent_as_a_query_whatever_words_it_holds(filled):
+    # an update keyword inside a name ("address", "dropped") does not make a query an update
+    sparql = ("PREFIX : <http://example.org/address#>\n"
+              "SELECT (COUNT(?dropped) AS ?n) WHERE { ?a ckg:victim ?dropped }")
+    assert int(filled.select(sparql)[0]["n"]) == 1
 
 
 @pytest.mark.parametrize("update", [

@@ -1,4 +1,4 @@
-"""The remote store: a SPARQL 1.1 server over HTTP (Protocol for query and update, Graph Store for reads).
+"""The remote store: a SPARQL 1.1 server over HTTP (SPARQL Protocol through SPARQLWrapper, Graph Store for reads).
 
 Queries must see the union of all named graphs as their default graph. Oxigraph server
 does when started with ``oxigraph serve --union-default-graph``, and this store also asks
@@ -11,23 +11,35 @@ environment variables CONFLICTKG_USER and CONFLICTKG_PASSWORD; they are never sh
 """
 from __future__ import annotations
 
+import ast
 import base64
+import math
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from http.client import HTTPException, HTTPResponse
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urlsplit, urlunsplit
 from urllib.request import Request, urlopen
 
 import pyoxigraph as ox
 from rdflib import URIRef
+from SPARQLWrapper import ASK, CONSTRUCT, INSERT, JSON, POST, POSTDIRECTLY, SELECT, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import (
+    EndPointInternalError, EndPointNotFound, QueryBadFormed, SPARQLWrapperException, Unauthorized, URITooLong,
+)
 
 from conflictkg.store.base import PREFIXES, QueryError, Store, StoreError, one_line, to_ox
 
-RESULTS_JSON = "application/sparql-results+json"
+USER_AGENT = "conflictkg"
 GRAPH_TYPES = "application/n-triples, text/turtle;q=0.8"
 UNION_PARAM = "union-default-graph"
+RETRIED_STATUSES = {502, 503, 504}  # a gateway whose server is down or restarting
+_QUERY_TYPES = {"select": SELECT, "ask": ASK, "graph": CONSTRUCT, "update": INSERT}  # any update type will do
+# SPARQLWrapper turns these HTTP statuses into its own exceptions, and passes the others on as HTTPError
+_SPARQLWRAPPER_STATUS = {QueryBadFormed: 400, Unauthorized: 401, EndPointNotFound: 404, URITooLong: 414,
+                         EndPointInternalError: 500}
 _VIRTUOSO_BNODE = re.compile(rb'(?<!\\)"nodeID://(\w)')  # Virtuoso's blank node ids are not valid ones
 _PROLOGUE = " ".join(f"PREFIX {prefix}: <{iri}>" for prefix, iri in PREFIXES.items()) + "\n"
 
@@ -64,6 +76,36 @@ def _ask_rows(solutions: ox.QuerySolutions) -> bool:
     return False
 
 
+def _read(response: HTTPResponse) -> tuple[bytes, str]:
+    """The body and media type of a response, which is closed after."""
+    with response:
+        return response.read(), response.headers.get("Content-Type", "")
+
+
+def _refusal(error: HTTPError | SPARQLWrapperException) -> tuple[int, str]:
+    """The HTTP status of a refusal and the first line of the server's explanation."""
+    if isinstance(error, HTTPError):
+        try:
+            body = error.read()
+        except OSError:
+            body = b""
+        status, fallback = error.code, str(error.reason)
+    else:
+        status, fallback = _SPARQLWRAPPER_STATUS.get(type(error), 500), error.msg
+        body = _sparqlwrapper_body(error)
+    return status, one_line(body.decode("utf-8", "replace").strip() or fallback)[:300]
+
+
+def _sparqlwrapper_body(error: SPARQLWrapperException) -> bytes:
+    """The server's answer inside a SPARQLWrapper exception, which keeps it only in its message, as bytes."""
+    _, _, answer = str(error).partition("\n\nResponse:\n")
+    try:
+        body = ast.literal_eval(answer) if answer else b""
+    except (ValueError, SyntaxError):
+        return b""
+    return body if isinstance(body, bytes) else b""
+
+
 class RemoteStore(Store):
     """A store behind SPARQL 1.1 HTTP endpoints."""
 
@@ -90,6 +132,7 @@ class RemoteStore(Store):
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
         user = user or url_user or os.environ.get("CONFLICTKG_USER")
         password = password or url_password or os.environ.get("CONFLICTKG_PASSWORD", "")
+        # one header for both transports; SPARQLWrapper's setCredentials would send none for an empty password
         self._auth = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode() if user else None
         self._closed = False
 
@@ -108,12 +151,7 @@ class RemoteStore(Store):
 
     # primitives ---------------------------------------------------------------------
     def _run_query(self, sparql: str, form: str):
-        fields = {"query": _PROLOGUE + sparql}
-        if self.union_param:
-            fields[self.union_param] = "true"
-        accept = GRAPH_TYPES if form == "graph" else RESULTS_JSON
-        body, media_type = self._request(self.query_url, "query", data=urlencode(fields).encode(),
-                                         content_type="application/x-www-form-urlencoded", accept=accept)
+        body, media_type = self._sparql(_PROLOGUE + sparql, form)
         try:
             if form == "graph":
                 return list(ox.parse(body, ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_TRIPLES))
@@ -126,8 +164,7 @@ class RemoteStore(Store):
             raise StoreError(f"cannot read the answer of {self.query_url}: {one_line(error)}") from None
 
     def _run_update(self, sparql: str) -> None:
-        self._request(self.update_url, "update", data=(_PROLOGUE + sparql).encode(),
-                      content_type="application/sparql-update")
+        self._sparql(_PROLOGUE + sparql, "update")
 
     def _quads(self, graphs: list[URIRef]) -> Iterator[ox.Quad]:
         if not graphs:
@@ -140,8 +177,7 @@ class RemoteStore(Store):
                 yield ox.Quad(row["s"], row["p"], row["o"], row["g"])
             return
         for graph in graphs:
-            url = f"{self.store_url}?{urlencode({'graph': str(graph)})}"
-            body, media_type = self._request(url, "read", accept=GRAPH_TYPES, missing_ok=True)
+            body, media_type = self._graph_store_read(f"{self.store_url}?{urlencode({'graph': str(graph)})}")
             name = to_ox(URIRef(graph))
             try:
                 triples = list(ox.parse(body, ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_TRIPLES))
@@ -154,48 +190,81 @@ class RemoteStore(Store):
         self._closed = True
 
     # HTTP ---------------------------------------------------------------------------
-    def _request(self, url: str, action: str, *, data: bytes | None = None, content_type: str | None = None,
-                 accept: str | None = None, missing_ok: bool = False) -> tuple[bytes, str]:
-        """Send one request, retrying with backoff while the server cannot be reached."""
+    def _sparql(self, sparql: str, form: str) -> tuple[bytes, str]:
+        """Send a query of this form ('select', 'ask', 'graph') or an update ('update') by the SPARQL Protocol."""
+        request = self._sparql_request(sparql, form)
+        url, action = (self.update_url, "update") if form == "update" else (self.query_url, "query")
+        return self._send(url, action, lambda: _read(request.query().response))
+
+    def _sparql_request(self, sparql: str, form: str) -> SPARQLWrapper:
+        """A SPARQLWrapper for one request (a new one each time: it holds the state of one request)."""
+        request = SPARQLWrapper(self.query_url, self.update_url, agent=USER_AGENT)
+        request.setMethod(POST)
+        request.setReturnFormat(TURTLE if form == "graph" else JSON)
+        request.setOnlyConneg(True)  # formats by the Accept header only, not also by format/output parameters
+        request.setTimeout(max(1, math.ceil(self.timeout)))  # whole seconds
+        # not setQuery: it guesses the form with regular expressions over the whole text, which can
+        # guess wrong and takes seconds for a large write; the form is known here
+        request.queryString, request.queryType = sparql, _QUERY_TYPES[form]
+        if form == "update":
+            request.setRequestMethod(POSTDIRECTLY)  # the update as the body, not form-encoded
+        elif self.union_param:
+            request.addParameter(self.union_param, "true")
+        if form == "graph":
+            request.addCustomHttpHeader("Accept", GRAPH_TYPES)  # N-Triples first, Turtle as SPARQLWrapper asks
+        if self._auth:
+            request.addCustomHttpHeader("Authorization", self._auth)
+        return request
+
+    def _graph_store_read(self, url: str) -> tuple[bytes, str]:
+        """GET one graph from the Graph Store endpoint (SPARQLWrapper speaks only the SPARQL Protocol)."""
+        headers = {"User-Agent": USER_AGENT, "Accept": GRAPH_TYPES}
+        if self._auth:
+            headers["Authorization"] = self._auth
+        request = Request(url, headers=headers)
+        return self._send(url, "read", lambda: _read(urlopen(request, timeout=self.timeout)), missing_ok=True)
+
+    def _send(self, url: str, action: str, send: Callable[[], tuple[bytes, str]], *,
+              missing_ok: bool = False) -> tuple[bytes, str]:
+        """Send one request, retrying with backoff while the server cannot be reached or is unavailable."""
         if self._closed:
             raise StoreError(f"the store at {self.location} is closed")
-        headers = {"User-Agent": "conflictkg"}
-        for name, value in (("Content-Type", content_type), ("Accept", accept), ("Authorization", self._auth)):
-            if value:
-                headers[name] = value
-        request = Request(url, data=data, headers=headers, method="POST" if data is not None else "GET")
         attempts = max(self.retries, 0) + 1
         for attempt in range(attempts):
+            last = attempt == attempts - 1
             try:
-                with urlopen(request, timeout=self.timeout) as response:
-                    return response.read(), response.headers.get("Content-Type", "")
-            except HTTPError as error:
-                if error.code == 404 and missing_ok:
+                return send()
+            except (HTTPError, SPARQLWrapperException) as error:
+                status, detail = _refusal(error)
+                if status == 404 and missing_ok:
                     return b"", ""
-                raise self._refused(error, url, action) from None
-            except (URLError, ConnectionError) as error:
+                if last or status not in RETRIED_STATUSES:
+                    raise self._refused(status, detail, url, action) from None
+            except TimeoutError:
+                raise StoreError(f"{url} did not answer within {self.timeout:g} s") from None
+            except (URLError, ConnectionError, HTTPException) as error:
                 reason = getattr(error, "reason", error)
                 if isinstance(reason, TimeoutError):
                     raise StoreError(f"{url} did not answer within {self.timeout:g} s") from None
-                if attempt == attempts - 1:
+                if last:
                     reason = getattr(reason, "strerror", None) or one_line(reason)
                     raise StoreError(f"cannot reach the SPARQL endpoint at {url}: {reason}") from None
-                time.sleep(self.backoff * 2**attempt)
-            except TimeoutError:
-                raise StoreError(f"{url} did not answer within {self.timeout:g} s") from None
-        raise StoreError(f"cannot reach the SPARQL endpoint at {url}")  # not reached: the loop returns or raises
+            time.sleep(self.backoff * 2**attempt)
+        raise StoreError(f"cannot reach the SPARQL endpoint at {url}")  # not reached: the last attempt raises
 
-    def _refused(self, error: HTTPError, url: str, action: str) -> StoreError:
-        try:
-            detail = one_line(error.read().decode("utf-8", "replace") or error.reason)[:300]
-        except OSError:
-            detail = str(error.reason)
-        if error.code == 400:
+    def _refused(self, status: int, detail: str, url: str, action: str) -> StoreError:
+        """The error for a request the server answered with an HTTP error status."""
+        if status == 400:
             return QueryError(f"the endpoint rejected the {action}: {detail}")
-        if error.code == 401:
+        if status == 401 and self._auth:
+            return StoreError(f"{url} refused the credentials (HTTP 401); check CONFLICTKG_USER and "
+                              "CONFLICTKG_PASSWORD")
+        if status == 401:
             return StoreError(f"{url} wants credentials (HTTP 401); set CONFLICTKG_USER and CONFLICTKG_PASSWORD")
-        if error.code == 403:
+        if status == 403:
             return StoreError(f"{url} refused the {action} (HTTP 403): {detail}")
-        if error.code == 404:
+        if status == 404:
             return StoreError(f"no SPARQL endpoint at {url} (HTTP 404)")
-        return StoreError(f"{url} failed (HTTP {error.code}): {detail}")
+        if status in RETRIED_STATUSES:
+            return StoreError(f"the SPARQL endpoint at {url} is unavailable (HTTP {status}): {detail}")
+        return StoreError(f"{url} failed (HTTP {status}): {detail}")

@@ -7,7 +7,7 @@ from spacy.tokens import Doc
 
 from ..model import Article, Attack, Claim, Extraction, GroupMention, GroupRelation, GroupRef
 from .groups import aliases, claimants, find_groups, ref_id, relations_in, suspects
-from .incidents import Incident, attack_tokens, segment
+from .incidents import Incident, segment
 from .people import people_named, victims_in
 from .places import find_places
 from .slots import build_attack, evidence
@@ -20,7 +20,7 @@ def group_slots(attack: Attack, incident: Incident, groups, claimed_killed: int 
     for info in incident.sentences:
         if info.kind == "general":
             continue
-        sing, plur, verbs = attack_tokens(info.sent)
+        sing, plur, verbs = info.attack_words
         attack_word = bool(sing or verbs or info.anaphoric)
         for g in claimants(info.sent, groups, attack_word):
             claims.setdefault(ref_id(g.ref), Claim(g.ref, evidence(info.sent)))
@@ -66,7 +66,7 @@ def extract_article(doc: Doc, article: Article) -> Extraction:
         seen = set()
         for info in incident.sentences:
             if info.kind == "event":
-                for p in victims_in(info.sent):
+                for p in victims_in(info.sent, info.predicates):
                     if p.name.lower() not in seen:
                         seen.add(p.name.lower())
                         attack.victims.append(p)

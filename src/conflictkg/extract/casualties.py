@@ -7,11 +7,13 @@ figures inside a group's own statement count as the group's claim, not as fact.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
-from .lexicon import lexicon
+from .lexicon import by_first_word, lexicon
 from .numbers import count_in
 
 KILLED, INJURED, ATTACKERS = "killed", "injured", "attackers_killed"
@@ -33,17 +35,27 @@ class FigureMention:
     sentence: Span
 
 
+LOOSE_PHRASE_STARTS = {"lost", "embraced"}  # such phrases need only their first and last word: 'lost many lives'
+
+
+@lru_cache(maxsize=1)
+def kill_phrase_index() -> dict[str, list[tuple[int, list[str]]]]:
+    """The multi-word casualty phrases by first word."""
+    return by_first_word(lexicon().table("kill_phrases"))
+
+
 def phrase_heads(sent: Span) -> list[tuple[Token, str]]:
-    """Tokens that start a multi-word casualty phrase ('shot dead', 'sent to hell')."""
-    out = []
+    """Tokens that start a multi-word casualty phrase ('shot dead', 'sent to hell'), phrase by phrase."""
     low = [t.lower_ for t in sent]
-    for phrase in lexicon().table("kill_phrases"):
-        words = phrase.split()
-        for i in range(len(low) - len(words) + 1):
-            if low[i:i + len(words)] == words or (
-                    words[0] in {"lost", "embraced"} and low[i] == words[0] and low[i + len(words) - 1] == words[-1]):
-                out.append((sent[i], KILLED))
-    return out
+    index = kill_phrase_index()
+    found = []
+    for i, word in enumerate(low):
+        for n, words in index.get(word, ()):
+            last = i + len(words) - 1
+            if last < len(low) and (low[i:last + 1] == words or
+                                    word in LOOSE_PHRASE_STARTS and low[last] == words[-1]):
+                found.append((n, i))
+    return [(sent[i], KILLED) for _, i in sorted(found)]
 
 
 def predicates(sent: Span) -> list[tuple[Token, str]]:
@@ -165,13 +177,20 @@ def in_group_claim(pred: Token, group_tokens: set[int]) -> bool:
     return "its" in subtree and any(t.lower_ in {"fighters", "men", "mujahideen"} for t in pred.subtree)
 
 
+def noun_chunks(sent: Span) -> Iterator[Span]:
+    """The base noun phrases of one sentence, as `sent.noun_chunks` gives them (that reads the whole doc's)."""
+    doc = sent.doc
+    for start, end, label in doc.noun_chunks_iterator(sent):
+        yield Span(doc, start, end, label=label)
+
+
 def counted_subject(sent: Span, pred: Token) -> tuple[Token, tuple[int, str | None]] | None:
     """When the parse loses the subject ('Five attackers of which two were ... have been
     killed'), the first counted noun phrase of people before a passive predicate."""
     if not any(c.dep_ == "auxpass" for c in pred.children):
         return None
     people = lexicon().words("attacker_nouns") | {w for ws in lexicon().table("victim_nouns").values() for w in ws}
-    for chunk in sent.noun_chunks:
+    for chunk in noun_chunks(sent):
         if chunk.start >= pred.i:
             break
         if chunk.root.lemma_.lower() in people or chunk.root.lower_ in people:
@@ -181,11 +200,11 @@ def counted_subject(sent: Span, pred: Token) -> tuple[Token, tuple[int, str | No
     return None
 
 
-def figures(sent: Span, group_tokens: set[int]) -> list[FigureMention]:
+def figures(sent: Span, group_tokens: set[int], preds: list[tuple[Token, str]] | None = None) -> list[FigureMention]:
     """Every stated casualty figure in one sentence; coordinated victims of one predicate of one
-    kind add up ('five Levies personnel and a civilian' = 6)."""
+    kind add up ('five Levies personnel and a civilian' = 6). `preds`: the sentence's predicates."""
     out: list[FigureMention] = []
-    for mentions in predicate_figures(sent, group_tokens):
+    for mentions in predicate_figures(sent, group_tokens, predicates(sent) if preds is None else preds):
         by_kind: dict[str, list[FigureMention]] = {}
         for f in mentions:
             by_kind.setdefault(f.kind, []).append(f)
@@ -196,11 +215,11 @@ def figures(sent: Span, group_tokens: set[int]) -> list[FigureMention]:
     return out
 
 
-def predicate_figures(sent: Span, group_tokens: set[int]) -> list[list[FigureMention]]:
+def predicate_figures(sent: Span, group_tokens: set[int], preds: list[tuple[Token, str]]) -> list[list[FigureMention]]:
     """Per casualty predicate of a sentence, a figure for each of its victim phrases."""
     out = []
     has_also = any(t.lower_ == "also" for t in sent)
-    for pred, kind in predicates(sent):
+    for pred, kind in preds:
         out.append([])
         for head in victim_heads(pred):
             if line_break_between(head, pred):

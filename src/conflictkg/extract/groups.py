@@ -52,12 +52,11 @@ def unknown_group_spans(doc: Doc, taken: set[int]) -> list[GroupSpan]:
         text = ent.text.strip()
         if text.lower().startswith("the "):
             text = text[4:]
-        sent = ent.sent.text.lower()
         around = " ".join(t.lower_ for t in doc[max(0, ent.start - 4):min(len(doc), ent.end + 4)])
         named_group = bool(GROUP_NAME_WORDS.search(text)) and ent.label_ in {"ORG", "PERSON"}
         cue = any(w in around.split() for w in GROUP_NOUNS) and ("militant" in around or "terror" in around)
-        claims = has_phrase(sent, lexicon().table("claim_cues")) and ent.label_ == "ORG" and (
-            ent.end < len(doc) and doc[ent.end].lemma_ in {"claim", "have", ","})
+        claims = ent.label_ == "ORG" and ent.end < len(doc) and doc[ent.end].lemma_ in {"claim", "have", ","} \
+            and has_phrase(ent.sent.text, lexicon().table("claim_cues"))
         if named_group or (ent.label_ == "ORG" and (cue or claims)):
             out.append(GroupSpan(GroupRef(text, None), ent.start, ent.end, ent.text))
     return out

@@ -57,6 +57,8 @@ class SentenceInfo:
     anaphoric: bool
     facility_words: set[str] = field(default_factory=set)
     weak_cue: bool = False  # only 'meanwhile': a change of topic, not always of incident
+    predicates: list[tuple[Token, str]] = field(default_factory=list)  # casualty predicates, read once
+    attack_words: tuple[list[Token], list[Token], list[Token]] = field(default_factory=lambda: ([], [], []))
 
 
 @dataclass
@@ -137,9 +139,12 @@ def reporting_date(ent: Span) -> bool:
     return False
 
 
-def dates_in(sent: Span, published) -> list[DateMention]:
+def dates_in(sent: Span, ents: tuple[Span, ...], published) -> list[DateMention]:
+    """Dates and times of day named in a sentence; `ents` are the doc's entities (read once per doc)."""
     out = []
-    for ent in sent.ents:
+    for ent in ents:
+        if not sent.start <= ent.start < ent.end <= sent.end:
+            continue
         if ent.label_ not in {"DATE", "TIME"} or ent.label_ == "TIME" and not re.search(
                 r"day|night|morning", ent.text, re.I):
             continue
@@ -151,39 +156,43 @@ def dates_in(sent: Span, published) -> list[DateMention]:
     return out
 
 
-def classify(sent: Span, group_tokens: set[int], places: list[PlaceMention], published) -> SentenceInfo:
+def classify(sent: Span, group_tokens: set[int], places: list[PlaceMention], ents: tuple[Span, ...],
+             published) -> SentenceInfo:
     """Read one sentence: is it about an attack, a trend, or neither, and what does it say."""
-    sing, plur, verbs = attack_tokens(sent)
-    figs = figures(sent, group_tokens)
-    casualty = any(victim_heads(p) for p, _ in predicates(sent)) or bool(victims_in(sent))
-    low = sent.text.lower()
+    words = attack_tokens(sent)
+    sing, plur, verbs = words
+    preds = predicates(sent)
+    figs = figures(sent, group_tokens, preds)
+    casualty = any(victim_heads(p) for p, _ in preds) or bool(victims_in(sent, preds))
+    text = sent.text  # built from the tokens each time it is read
+    low = text.lower()
     weak = lexicon().words("weak_attack_words")
     strong_nouns = [t for t in sing if t.lemma_.lower() not in weak]
-    anaphoric = bool(ANAPHORA.search(sent.text))
-    dates = dates_in(sent, published)
+    anaphoric = bool(ANAPHORA.search(text))
+    dates = dates_in(sent, ents, published)
     general_words = {t.lower_ for t in sent} & GENERAL_WORDS
     aggregate = any(c.dep_ == "nummod" and (c.like_num and c.lower_ not in {"one", "1"})
                     for t in plur for c in t.children)
     plural_only = plur and not strong_nouns and not verbs
     trend = (plural_only and not anaphoric and not figs) or (plural_only and general_words) or \
         (plural_only and figs and re.search(r"\b(in|since|during) (19|20)\d\d\b", low)) or \
-        bool(PERSONAL_HISTORY.search(sent.text))
+        bool(PERSONAL_HISTORY.search(text))
     kind = "context"
     if trend and not aggregate:
         kind = "general"
     elif strong_nouns or verbs or figs or anaphoric or aggregate or casualty:
         kind = "event"
-    definite = anaphoric or bool(DEFINITE_ATTACKER.search(sent.text))
+    definite = anaphoric or bool(DEFINITE_ATTACKER.search(text))
     strong = kind == "event" and not aggregate and (bool([f for f in figs if not f.claimed]) or
                                                      (bool(verbs) and not definite) or bool(
         [t for t in strong_nouns if not ANAPHORA.search(sent.doc[max(sent.start, t.i - 2):t.i + 1].text)]))
     here = [p for p in places if sent.start <= p.start < sent.end]
     facilities = {p.facility_word for p in here if p.facility_word}
     facilities |= {fw for fw in ("police station", "police post", "checkpost", "mosque", "station", "garrison",
-                                 "airbase", "base", "post") if re.search(r"\b" + fw + r"\b", low)}
+                                 "airbase", "base", "post") if fw in low and re.search(r"\b" + fw + r"\b", low)}
     cues = find_phrases(low, lexicon().table("new_incident_cues"))
     return SentenceInfo(sent, kind, strong, [] if aggregate else figs, dates, here, bool(cues), definite, facilities,
-                        weak_cue=bool(cues) and set(cues) <= WEAK_CUES)
+                        weak_cue=bool(cues) and set(cues) <= WEAK_CUES, predicates=preds, attack_words=words)
 
 
 def date_conflicts(info: SentenceInfo, incident: Incident, published=None) -> bool:
@@ -233,7 +242,8 @@ def place_agrees(info: SentenceInfo, incident: Incident) -> bool:
 
 def segment(doc: Doc, group_tokens: set[int], places: list[PlaceMention], published) -> list[Incident]:
     """Split an article's sentences into incidents, the main one first."""
-    infos = [classify(s, group_tokens, places, published) for s in doc.sents]
+    ents = doc.ents
+    infos = [classify(s, group_tokens, places, ents, published) for s in doc.sents]
     main: Incident | None = None
     current: Incident | None = None
     incidents: list[Incident] = []

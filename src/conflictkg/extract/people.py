@@ -1,6 +1,8 @@
 """Named people: victims of an attack (name without rank) and others the article names."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.tokens import Span, Token
 
 from ..model import Person
@@ -12,22 +14,28 @@ NOT_NAME = {"police", "officer", "officers", "the", "a", "an", "and", "others", 
             "militants", "personnel", "soldiers", "policemen", "security", "forces", "two", "three"}
 
 
+@lru_cache(maxsize=1)
+def rank_words() -> list[list[str]]:
+    """The words of each rank title, titles of more words first."""
+    return sorted((r.split() for r in lexicon().table("rank_titles")), key=lambda words: -len(words))
+
+
 def split_rank(words: list[str]) -> tuple[str | None, list[str]]:
     """Split leading rank or title words off a name: ['Head', 'Constable', 'Haroon'] -> rank, ['Haroon']."""
-    ranks = sorted(lexicon().table("rank_titles"), key=lambda r: -len(r.split()))
-    rank_words: list[str] = []
+    taken: list[str] = []
     rest = list(words)
     changed = True
     while changed and len(rest) > 1:
         changed = False
-        for r in ranks:
-            n = len(r.split())
-            if n < len(rest) and [w.lower().strip(".") for w in rest[:n]] == r.split():
-                rank_words += rest[:n]
+        plain = [w.lower().strip(".") for w in rest]
+        for rank in rank_words():
+            n = len(rank)
+            if n < len(rest) and plain[:n] == rank:
+                taken += rest[:n]
                 rest = rest[n:]
                 changed = True
                 break
-    return (" ".join(rank_words) or None), rest
+    return (" ".join(taken) or None), rest
 
 
 def name_tokens(head: Token) -> list[Token]:
@@ -143,10 +151,10 @@ def names_in_list(tokens: list[Token]) -> list[Person]:
     return out
 
 
-def victims_in(sent: Span) -> list[Person]:
-    """Named people killed or injured in a sentence, rank removed."""
+def victims_in(sent: Span, preds: list[tuple[Token, str]] | None = None) -> list[Person]:
+    """Named people killed or injured in a sentence, rank removed; `preds`: its casualty predicates."""
     heads, people = [], []
-    for pred, kind in predicates(sent):
+    for pred, kind in predicates(sent) if preds is None else preds:
         if kind not in {KILLED, INJURED}:
             continue
         victims = [h for h in victim_heads(pred) if not is_attacker(h) and not line_break_between(h, pred)]

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..gazetteer import PlaceEntry, load_gazetteer
 from ..nlp.pipeline import GROUP_LABEL, PLACE_LABEL
+from .lexicon import by_first_word
 
 KIND_RANK = {"country": 0, "province": 1, "district": 2, "locality": 3, "facility": 4}
 AREA_WORDS = {"area", "village", "town", "city", "tehsil", "neighbourhood", "neighborhood", "locality",
@@ -21,7 +22,7 @@ FACILITY_WORDS = ["police office", "police station", "police post", "police chec
                   "airbase", "air base", "base", "camp", "fort", "mosque", "masjid", "imambargah",
                   "church", "shrine", "school", "college", "university", "railway station",
                   "train station", "station", "market", "bazaar", "compound", "headquarters"]
-FACILITY_FIRST_WORDS = {fw.split()[0] for fw in FACILITY_WORDS}
+FACILITY_INDEX = by_first_word(FACILITY_WORDS)
 EXCLUDE_BEFORE = {"border", "bordering", "borders", "to", "towards", "toward", "capital", "close",
                   "from", "via", "across"}
 TRAVEL_WORDS = {"way", "travel", "travelling", "traveling", "heading", "going", "route", "coming",
@@ -154,14 +155,11 @@ def known_mentions(doc: Doc) -> list[PlaceMention]:
     return out
 
 
-def facility_at(doc: Doc, i: int) -> str | None:
-    """The facility word that starts at token i ('police station'), if any."""
-    if doc[i].lower_ not in FACILITY_FIRST_WORDS:  # called for every token: keep it cheap
-        return None
-    for fw in FACILITY_WORDS:
-        words = fw.split()
-        if [t.lower_ for t in doc[i:i + len(words)]] == words:
-            return fw
+def facility_at(tok: Token) -> str | None:
+    """The facility word that starts at a token ('police station'), if any: the first listed."""
+    for n, words in FACILITY_INDEX.get(tok.lower_, ()):  # called for every token: keep it cheap
+        if [t.lower_ for t in tok.doc[tok.i:tok.i + len(words)]] == words:
+            return FACILITY_WORDS[n]
     return None
 
 
@@ -214,7 +212,7 @@ def unknown_mentions(doc: Doc, known: list[PlaceMention]) -> list[PlaceMention]:
                 add(run[0], run[1], "locality")
                 continue
         # 'Kundal police post', 'Madina Mosque', 'Zhob Garrison', 'Quetta's train station'
-        fw = facility_at(doc, t.i)
+        fw = facility_at(t)
         if fw and t.i > 0:
             end = t.i + len(fw.split())
             k = by_end.get(t.i) or (by_end.get(t.i - 1) if doc[t.i - 1].text in {"'s", "’s"} else None)
@@ -229,7 +227,7 @@ def unknown_mentions(doc: Doc, known: list[PlaceMention]) -> list[PlaceMention]:
         if low in {"near", "in", "at"} and t.i + 1 < len(doc):
             run = title_run_after(doc, t.i + 1)
             if run and not any(i in taken for i in range(*run)) and \
-                    not any(facility_at(doc, i) for i in range(*run)):
+                    not any(facility_at(doc[i]) for i in range(*run)):
                 ents = {doc[i].ent_type_ for i in range(*run)}
                 follows = doc[run[1]].lower_ if run[1] < len(doc) else ""
                 nxt_known = by_start.get(run[1] + 1) if follows in {"in", ","} else None

@@ -5,7 +5,7 @@ from spacy.tokens import Span
 
 from ..model import Attack, Casualties, Evidence, Figure, PlaceRef
 from .casualties import ATTACKERS, INJURED, KILLED, FigureMention
-from .incidents import Incident, attack_tokens
+from .incidents import Incident
 from .lexicon import find_phrases, has_phrase, lexicon
 from .places import KIND_RANK, PlaceMention
 
@@ -57,7 +57,7 @@ def target_words(incident: Incident) -> str:
         for f in info.figures:
             if f.kind in {KILLED, INJURED} and not f.claimed:
                 words += [w for t in f.head.subtree for w in (t.text, t.lemma_)]
-        sing, plur, _ = attack_tokens(info.sent)
+        sing, plur, _ = info.attack_words
         verbs = [t for t in info.sent if t.pos_ == "VERB" and t.lemma_.lower() in lexicon().words("attack_verbs")]
         for t in sing + plur + verbs:
             for c in t.children:

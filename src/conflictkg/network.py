@@ -33,7 +33,10 @@ GROUP BY ?group
 """
 ARTICLES_NAMING = f"""
 SELECT ?group (COUNT(DISTINCT ?g) AS ?articles)
-WHERE {{ GRAPH ?g {{ ?group a ckg:ArmedGroup }} FILTER(STRSTARTS(STR(?g), "{ID['graph/article/']}")) }}
+WHERE {{ VALUES ?p {{ ckg:mentions ckg:claimedBy ckg:suspectedPerpetrator ckg:splinterOf ckg:affiliateOf
+                     ckg:alliedWith }}
+        GRAPH ?g {{ {{ ?x ?p ?group }} UNION {{ ?group ?p ?x }} }}
+        FILTER(STRSTARTS(STR(?g), "{ID['graph/article/']}") && STRSTARTS(STR(?group), "{ID['group/']}")) }}
 GROUP BY ?group
 """
 ATTACKS = """

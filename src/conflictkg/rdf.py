@@ -1,6 +1,9 @@
 """Dataclasses to RDF: one graph per article, plus the registry's facts about what it names."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import lru_cache
+
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
@@ -27,33 +30,33 @@ def group_node(ref: GroupRef) -> URIRef:
 
 
 def group_triples(g: Graph, ref: GroupRef, names: set[str]) -> URIRef:
+    """A group as the article names it.
+
+    A registry group is described once, in the registry graph; the article adds only the
+    names it used that the registry does not list. A group the registry does not know is
+    described here, by the names the article gives it.
+    """
     node = group_node(ref)
-    g.add((node, RDF.type, CKG.ArmedGroup))
-    pref = load_gazetteer().group(ref.key).name if ref.key else ref.name
-    g.add((node, SKOS.prefLabel, Literal(pref)))
-    for n in sorted(names - {pref}):
+    if ref.key:
+        entry = load_gazetteer().group(ref.key)
+        unlisted = names - {entry.name, *entry.aliases}
+    else:
+        g.add((node, RDF.type, CKG.ArmedGroup))
+        g.add((node, SKOS.prefLabel, Literal(ref.name)))
+        unlisted = names - {ref.name}
+    for n in sorted(unlisted):
         g.add((node, SKOS.altLabel, Literal(n)))
     return node
 
 
-def known_place_triples(g: Graph, key: str) -> URIRef:
-    """A gazetteer place and its chain up to the country."""
-    gaz = load_gazetteer()
-    chain = gaz.chain(key)
-    for entry, parent in zip(chain, chain[1:] + [None]):
-        node = place_iri(entry.key)
-        g.add((node, RDF.type, PLACE_CLASS[entry.kind]))
-        g.add((node, RDFS.label, Literal(entry.name)))
-        g.add((node, SKOS.prefLabel, Literal(entry.name)))
-        if parent is not None:
-            g.add((node, CKG.locatedIn, place_iri(parent.key)))
-    return place_iri(key)
-
-
 def place_triples(g: Graph, ref: PlaceRef) -> URIRef:
-    """The place an attack occurred at: known, or a new place under its known parent."""
+    """The place an attack occurred at.
+
+    A gazetteer place and its chain up to the country are described once, in the registry
+    graph; a place the gazetteer does not know is described here, under its known parent.
+    """
     if ref.key is not None:
-        return known_place_triples(g, ref.key)
+        return place_iri(ref.key)
     key = place_key(ref.name, ref.parent_key)
     node = place_iri(key)
     g.add((node, RDF.type, PLACE_CLASS[ref.kind]))
@@ -62,7 +65,7 @@ def place_triples(g: Graph, ref: PlaceRef) -> URIRef:
     if ref.alias and ref.alias != ref.name:
         g.add((node, SKOS.altLabel, Literal(ref.alias)))
     if ref.parent_key is not None:
-        g.add((node, CKG.locatedIn, known_place_triples(g, ref.parent_key)))
+        g.add((node, CKG.locatedIn, place_iri(ref.parent_key)))
     return node
 
 
@@ -221,38 +224,81 @@ def registry_relation_triples(out: Graph, subject: GroupEntry, rel: KnownRelatio
     return node
 
 
-def registry_triples(g: Graph) -> Graph:
-    """The registry's own facts about the groups and places a graph names: aliases, ids, coordinates,
-    and the documented relations of those groups (with the groups at their other end)."""
+def registry_place_triples(out: Graph, key: str) -> URIRef:
+    """What the gazetteer knows of a place and of each place containing it, up to the country:
+    class, names, containment, coordinates and GeoNames id."""
+    chain = load_gazetteer().chain(key)
+    for entry, parent in zip(chain, chain[1:] + [None]):
+        node = place_iri(entry.key)
+        out.add((node, RDF.type, PLACE_CLASS[entry.kind]))
+        out.add((node, RDFS.label, Literal(entry.name)))
+        out.add((node, SKOS.prefLabel, Literal(entry.name)))
+        for a in entry.aliases:
+            if a != entry.name:
+                out.add((node, SKOS.altLabel, Literal(a)))
+        if parent is not None:
+            out.add((node, CKG.locatedIn, place_iri(parent.key)))
+        if entry.lat is not None:
+            out.add((node, GEO.lat, Literal(entry.lat)))
+            out.add((node, GEO.long, Literal(entry.lon)))
+        if entry.geonames_id:
+            out.add((node, OWL.sameAs, GEONAMES[f"{entry.geonames_id}/"]))
+    return place_iri(key)
+
+
+@lru_cache(maxsize=None)
+def registry_node_triples(node: URIRef) -> tuple[tuple, ...]:
+    """The registry's facts for one group or place IRI (none for an IRI it does not know).
+
+    For a group: its names and ids, its documented relations and the groups at their other
+    end; for a place: its chain up to the country. Computed once per process.
+    """
     gaz = load_gazetteer()
     out = Graph()
-    group_prefix = str(ID["group/"])
-    place_prefix = str(ID["place/"])
-    for node in set(g.subjects()) | set(g.objects()):
-        if not isinstance(node, URIRef):
-            continue
-        s = str(node)
+    s = str(node)
+    group_prefix, place_prefix = str(ID["group/"]), str(ID["place/"])
+    try:
         if s.startswith(group_prefix):
             key = s[len(group_prefix):]
-            try:
-                entry = gaz.group(key)
-            except KeyError:
-                continue
-            registry_group_triples(out, entry)
+            registry_group_triples(out, gaz.group(key))
             for subject, rel in gaz.relations_of(key):
                 registry_relation_triples(out, subject, rel)
                 registry_group_triples(out, gaz.group(rel.other if subject.key == key else subject.key))
         elif s.startswith(place_prefix):
-            key = s[len(place_prefix):]
-            try:
-                entry = gaz.place(key)
-            except KeyError:
-                continue
-            if entry.lat is not None:
-                out.add((node, GEO.lat, Literal(entry.lat)))
-                out.add((node, GEO.long, Literal(entry.lon)))
-            if entry.geonames_id:
-                out.add((node, OWL.sameAs, GEONAMES[f"{entry.geonames_id}/"]))
-            for a in entry.aliases:
-                out.add((node, SKOS.altLabel, Literal(a)))
+            registry_place_triples(out, s[len(place_prefix):])
+    except KeyError:
+        return ()
+    return tuple(out)
+
+
+def registry_nodes(triples: Iterable[tuple]) -> set[URIRef]:
+    """The group and place IRIs some triples name."""
+    prefixes = (str(ID["group/"]), str(ID["place/"]))
+    return {n for t in triples for n in (t[0], t[2]) if isinstance(n, URIRef) and str(n).startswith(prefixes)}
+
+
+DESCRIBING = (RDF.type, RDFS.label, SKOS.prefLabel, CKG.locatedIn)
+
+
+def split_descriptions(g: Graph) -> set[tuple]:
+    """Take out of an article graph the class, name and container of the groups and places it
+    describes (those the registry does not know), and return them.
+
+    They go to the registry graph, stated once however many articles name the same place:
+    over the union of the graphs a fact stated in many graphs is seen once per graph, and
+    joins on it multiply. The article keeps what it says of them: the names it used and the
+    attacks that happened there.
+    """
+    prefixes = (str(ID["group/"]), str(ID["place/"]))
+    out = {t for p in DESCRIBING for t in g.triples((None, p, None)) if str(t[0]).startswith(prefixes)}
+    for t in out:
+        g.remove(t)
     return out
+
+
+def registry_triples(nodes: Graph | Iterable[URIRef]) -> set[tuple]:
+    """The gazetteer's facts about the groups and places a graph (or a set of IRIs) names:
+    names, ids, containment, coordinates, and the documented relations of those groups."""
+    if isinstance(nodes, Graph):
+        nodes = registry_nodes(nodes)
+    return {t for node in nodes for t in registry_node_triples(node)}

@@ -2,16 +2,18 @@
 
 An attack the article was the earliest report of takes the key of its next earliest
 report; an attack no article reports any more loses its canonical figures; registry
-facts about groups and places no article names any more are dropped. The store then
-holds what it would hold had the article never been ingested.
+facts that no remaining article needs (a group or place nobody names any more, the
+district and province above it) are dropped. The store then holds what it would hold
+had the article never been ingested.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from .canonical import refresh_canonical
+from .rdf import registry_nodes, registry_triples
 from .resolve import order_of, rename_in_store
 from .store.base import Store, StoreError
 from .vocab import CKG, ID, REGISTRY_GRAPH, article_graph, article_iri, attack_iri
@@ -43,15 +45,32 @@ def remaining_reports(store: Store, attack: URIRef) -> list[tuple[str, str | Non
     return [(str(r["key"]), str(r["published"]) if r["published"] is not None else None) for r in rows]
 
 
-def orphan_registry_nodes(store: Store, nodes: list[URIRef]) -> list[URIRef]:
-    """Of these group and place nodes, those no article graph mentions any more."""
-    out = []
-    for n in nodes:
-        named = store.ask("""ASK { GRAPH ?g { { ?n ?p ?o } UNION { ?s ?p ?n } }
-            FILTER(STRSTARTS(STR(?g), "https://w3id.org/conflictkg/id/graph/article/")) }""", {"n": n})
-        if not named:
-            out.append(n)
-    return out
+def named_registry_nodes(store: Store) -> set[URIRef]:
+    """Every group and place IRI some article graph names."""
+    rows = store.select(f"""SELECT DISTINCT ?n WHERE {{ GRAPH ?g {{ {{ ?n ?p ?o }} UNION {{ ?s ?p ?n }} }}
+        FILTER(STRSTARTS(STR(?g), "{ID['graph/article/']}") && isIRI(?n)
+               && (STRSTARTS(STR(?n), "{ID['group/']}") || STRSTARTS(STR(?n), "{ID['place/']}"))) }}""")
+    return {r["n"] for r in rows}
+
+
+def with_containers(registry: Graph, nodes: set[URIRef]) -> set[URIRef]:
+    """The nodes and the places the registry graph puts them in: where a new place lies is
+    stated there, not in the articles that name it."""
+    return nodes | {o for n in nodes for o in registry.objects(n, CKG.locatedIn)}
+
+
+def stale_registry_triples(store: Store, removed: Graph) -> set[tuple]:
+    """The registry facts that only the removed article needed: the gazetteer's facts about
+    what it named, and the description of a new group or place no other article names."""
+    stored = store.graph_triples(REGISTRY_GRAPH)
+    named = with_containers(stored, registry_nodes(removed))
+    if not named:
+        return set()
+    still = with_containers(stored, named_registry_nodes(store))
+    stale = registry_triples(named) - registry_triples(still)
+    gone = [n for n in named - still if not registry_triples([n])]  # new to the registry, named no more
+    stale |= {t for n in gone for t in stored.triples((n, None, None))}
+    return stale
 
 
 def remove_article(store: Store, name: str) -> Removal:
@@ -63,8 +82,6 @@ def remove_article(store: Store, name: str) -> Removal:
     g = store.graph_triples(graph)
     removal.quads_removed = len(g)
     attacks = sorted(set(g.objects(article, CKG.reports)))
-    mentioned = sorted({t for t in set(g.subjects()) | set(g.objects()) if isinstance(t, URIRef)
-                        and str(t).startswith((str(ID["group/"]), str(ID["place/"])))})
     removal.attacks = [str(a) for a in attacks]
     store.remove_graph(graph)
     touched = list(attacks)
@@ -79,9 +96,8 @@ def remove_article(store: Store, name: str) -> Removal:
             removal.renamed[key] = first
             touched.append(attack_iri(first))
     refresh_canonical(store, touched)
-    orphans = orphan_registry_nodes(store, mentioned)
-    if orphans:
-        values = " ".join(f"<{n}>" for n in orphans)
-        store.update(f"DELETE {{ GRAPH <{REGISTRY_GRAPH}> {{ ?n ?p ?o }} }} WHERE {{ VALUES ?n {{ {values} }} "
-                     f"GRAPH <{REGISTRY_GRAPH}> {{ ?n ?p ?o }} }}")
+    stale = stale_registry_triples(store, g)
+    if stale:
+        body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in sorted(stale))
+        store.update(f"DELETE DATA {{ GRAPH <{REGISTRY_GRAPH}> {{\n{body}\n}} }}")
     return removal

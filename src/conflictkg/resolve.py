@@ -22,6 +22,7 @@ from rdflib import Graph, URIRef
 
 from .gazetteer import PlaceEntry, load_gazetteer
 from .model import Attack, Extraction, PlaceRef
+from .store.base import graph_kind
 from .vocab import CKG, ID, attack_iri, slug
 
 FAMILIES = {"Bombing": "explosive", "SuicideAttack": "explosive", "VehicleBombing": "explosive",
@@ -183,23 +184,30 @@ def decide(new: Profile, old: Profile) -> Decision:
     return Decision(ok, reasons + ["matched on place, kind and target or toll"], uncertain=True)
 
 
+# Each report is read from its own article graph; where its place lies (the district, the
+# locality around a facility) comes from wherever the place is described: the registry
+# graph for a gazetteer place, the article graph for a place the gazetteer does not know.
+# A site goes by its label, or by another name the article itself gave it.
 REPORTS = """
-SELECT ?attack ?g ?sourceKey ?published ?date ?type ?target ?claimant ?killed ?site ?parent ?district WHERE {
+SELECT ?attack ?g ?sourceKey ?published ?date ?type ?target ?claimant ?killed ?site ?alias ?parent ?district
+WHERE {
   GRAPH ?g {
     ?article ckg:reports ?attack .
     ?attack ckg:sourceKey ?sourceKey ;
             ckg:occurredAt ?place .
-    ?place ckg:locatedIn* ?district .
-    ?district a ckg:District .
     OPTIONAL { ?article ckg:published ?published }
     OPTIONAL { ?attack ckg:date ?date }
     OPTIONAL { ?attack a ?type }
     OPTIONAL { ?attack ckg:targetType ?target }
     OPTIONAL { ?attack ckg:claimedBy ?claimant }
     OPTIONAL { ?attack ckg:casualtyReport/ckg:killed ?killed }
-    OPTIONAL { ?place a ?kind . FILTER(?kind IN (ckg:Locality, ckg:Facility)) ?place rdfs:label|skos:altLabel ?site }
-    OPTIONAL { ?place ckg:locatedIn ?parent . ?parent a ckg:Locality ; rdfs:label ?parentName }
   }
+  ?place ckg:locatedIn* ?district .
+  ?district a ckg:District .
+  OPTIONAL { ?place a ?kind ; rdfs:label ?site . FILTER(?kind IN (ckg:Locality, ckg:Facility)) }
+  OPTIONAL { ?place a ?aliasKind . FILTER(?aliasKind IN (ckg:Locality, ckg:Facility))
+             GRAPH ?g { ?place skos:altLabel ?alias } }
+  OPTIONAL { ?place ckg:locatedIn ?parent . ?parent a ckg:Locality ; rdfs:label ?parentName }
 }
 """
 
@@ -239,7 +247,7 @@ def report_profiles(store, *, district: str | None = None, attacks: list[URIRef]
             p.claimants.add(str(r["claimant"]).rsplit("/", 1)[-1])
         if r["killed"] is not None:
             p.killed.add(int(r["killed"]))
-        for name in (r["site"], r["parent"] and gaz_name(gaz, str(r["parent"])[len(prefix):])):
+        for name in (r["site"], r["alias"], r["parent"] and gaz_name(gaz, str(r["parent"])[len(prefix):])):
             if name and norm(str(name)) not in dist_name:
                 p.sites.add(norm(str(name)))
     out: dict[URIRef, list[Profile]] = {}
@@ -367,12 +375,27 @@ def rename_graph(g: Graph, old: str, new: str) -> Graph:
 
 
 def rename_in_store(store, old: str, new: str) -> list[URIRef]:
-    """Rename an attack node in every graph that mentions it; returns those graphs."""
-    node = attack_iri(old)
+    """Rename an attack node in every graph that mentions it; returns those graphs.
+
+    An article graph is small and holds the IRIs minted from the key (reports, claims,
+    victims): it is rewritten whole. A graph shared by all attacks (canonical figures,
+    inferences) only has the node's own triples renamed, so a rename costs the same
+    however large the store has grown.
+    """
+    node, renamed = attack_iri(old), attack_iri(new)
     rows = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { { ?node ?p ?o } UNION { ?s ?p ?node } } }",
                         {"node": node})
     graphs = [r["g"] for r in rows]
+    shared = [g for g in graphs if graph_kind(str(g)) != "article"]
     with store.transaction() as tx:
         for g in graphs:
-            tx.replace_graph(g, rename_graph(store.graph_triples(g), old, new))
+            if g not in shared:
+                tx.replace_graph(g, rename_graph(store.graph_triples(g), old, new))
+    if shared:
+        graphs_values = " ".join(f"<{g}>" for g in shared)
+        store.update(
+            f"DELETE {{ GRAPH ?g {{ <{node}> ?p ?o }} }} INSERT {{ GRAPH ?g {{ <{renamed}> ?p ?o }} }} "
+            f"WHERE {{ VALUES ?g {{ {graphs_values} }} GRAPH ?g {{ <{node}> ?p ?o }} }} ;\n"
+            f"DELETE {{ GRAPH ?g {{ ?s ?p <{node}> }} }} INSERT {{ GRAPH ?g {{ ?s ?p <{renamed}> }} }} "
+            f"WHERE {{ VALUES ?g {{ {graphs_values} }} GRAPH ?g {{ ?s ?p <{node}> }} }}")
     return graphs

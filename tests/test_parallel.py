@@ -72,3 +72,21 @@ def test_a_wrong_executor_says_what_to_choose(articles):
         list(extractions(articles, executor="spark"))
     with pytest.raises(ParallelError, match="--scheduler"):
         list(extractions(articles, executor="dask"))
+
+
+class Interrupted(Exception):
+    """Stands for the user pressing Ctrl-C part-way through an ingest."""
+
+
+def test_an_interrupted_ingest_keeps_its_batches_and_resumes(tmp_path, seeded_store):
+    def stop_after_first_batch(n):
+        raise Interrupted
+
+    with open_store(tmp_path / "store") as store:
+        with pytest.raises(Interrupted):
+            ingest([str(SEEDS)], store, batch_size=2, progress=stop_after_first_batch)
+        kept = store.select("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a ckg:Article }")[0]["n"]
+        assert int(kept) == 2  # the first batch was committed before the interruption
+        resumed = ingest([str(SEEDS)], store, batch_size=2)
+        assert (resumed.articles, resumed.skipped) == (3, 2)
+        assert_same_graph(store, seeded_store)

@@ -21,7 +21,7 @@ GEONAMES = Namespace("https://sws.geonames.org/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 
 ONTOLOGY_GRAPH = ID["graph/ontology"]
-REGISTRY_GRAPH = ID["graph/registry"]  # groups and places from the gazetteer
+REGISTRY_GRAPH = ID["graph/registry"]  # every group and place named, described once (gazetteer or article)
 CANONICAL_GRAPH = ID["graph/canonical"]  # figures computed over all reports of an attack
 INFERRED_GRAPH = ID["graph/inferred"]
 REGISTRY_AGENT = ID["registry"]  # the group registry, as the agent registry relations are attributed to

@@ -469,7 +469,8 @@ def _converted(result, form: str) -> SelectResult | bool | Graph:
             return bool(result)
         if form == "select":
             variables = [variable.value for variable in result.variables]
-            rows = [{name: to_rdflib(solution[name]) for name in variables} for solution in result]
+            terms: dict = {}  # a term repeats down a column (a label, a group): convert it once
+            rows = [{name: _cached(terms, solution[name]) for name in variables} for solution in result]
             return SelectResult(variables, rows)
         graph = _new_graph()
         for triple in result:
@@ -479,6 +480,16 @@ def _converted(result, form: str) -> SelectResult | bool | Graph:
         raise StoreError(f"cannot read the query results: {one_line(error)}") from None
     except (OSError, RuntimeError) as error:
         raise QueryError(f"the query failed: {one_line(error)}") from None
+
+
+def _cached(terms: dict, term):
+    """The rdflib form of a pyoxigraph term, converted once per result."""
+    if term is None:
+        return None
+    found = terms.get(term)
+    if found is None:
+        found = terms[term] = to_rdflib(term)
+    return found
 
 
 def _new_graph(identifier: URIRef | None = None) -> Graph:

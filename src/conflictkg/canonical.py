@@ -122,7 +122,7 @@ def label_triples(store: Store, attacks: list[URIRef]) -> list[tuple]:
         d = seen.setdefault(r["attack"], {"types": set(), "date": "", "place": (-1, "")})
         if r["type"] is not None:
             d["types"].add(str(r["type"]).rsplit("#", 1)[-1])
-        if r["date"] is not None and (len(str(r["date"])), str(r["date"])) > (len(d["date"]), d["date"]):
+        if r["date"] is not None and more_precise(str(r["date"]), d["date"]):
             d["date"] = str(r["date"])
         if r["place"] is not None and r["kind"] in PLACE_RANK:
             d["place"] = max(d["place"], (PLACE_RANK[r["kind"]], str(r["place"])))

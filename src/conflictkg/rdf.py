@@ -271,10 +271,12 @@ def registry_node_triples(node: URIRef) -> tuple[tuple, ...]:
     return tuple(out)
 
 
+REGISTRY_PREFIXES = (str(ID["group/"]), str(ID["place/"]))  # IRIs of what the registry graph describes
+
+
 def registry_nodes(triples: Iterable[tuple]) -> set[URIRef]:
     """The group and place IRIs some triples name."""
-    prefixes = (str(ID["group/"]), str(ID["place/"]))
-    return {n for t in triples for n in (t[0], t[2]) if isinstance(n, URIRef) and str(n).startswith(prefixes)}
+    return {n for t in triples for n in (t[0], t[2]) if isinstance(n, URIRef) and str(n).startswith(REGISTRY_PREFIXES)}
 
 
 DESCRIBING = (RDF.type, RDFS.label, SKOS.prefLabel, CKG.locatedIn)
@@ -289,8 +291,7 @@ def split_descriptions(g: Graph) -> set[tuple]:
     joins on it multiply. The article keeps what it says of them: the names it used and the
     attacks that happened there.
     """
-    prefixes = (str(ID["group/"]), str(ID["place/"]))
-    out = {t for p in DESCRIBING for t in g.triples((None, p, None)) if str(t[0]).startswith(prefixes)}
+    out = {t for p in DESCRIBING for t in g.triples((None, p, None)) if str(t[0]).startswith(REGISTRY_PREFIXES)}
     for t in out:
         g.remove(t)
     return out
